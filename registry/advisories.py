@@ -1,0 +1,91 @@
+"""Warnings about payloads that are valid but behave differently than their author may think.
+
+- `ignored-parameter`: the payload sets a parameter this model ignores (`x-ignored`).
+- `default-differs`: the payload leaves out a parameter whose documented default differs
+  between providers of the same model, so the same request changes behaviour when it moves
+  (sync mode: `bounce` on Runware, `cut_off` on fal, `loop` on Replicate).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from . import pointers
+from .catalog import rule
+from .findings import Finding
+from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of
+from .loading import Registry
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultDifference:
+    concept: str
+    parameter: Parameter  # this offering's parameter for the concept
+    others: tuple[tuple[str, Any], ...]  # (offering id, its default) where it differs
+
+
+def check(registry: Registry, index: OfferingIndex, payload: Any) -> list[Finding]:
+    findings: list[Finding] = []
+    for parameter in _ignored(registry, index):
+        for path, _ in pointers.expand(payload, parameter.tokens):
+            findings.append(rule("ignored-parameter").finding(
+                pointers.to_pointer(path), hint=f"remove {_code(parameter.name)}",
+                name=_code(parameter.name), offering=index.offering.id, reason=parameter.ignored,
+            ))
+    for difference in default_differences(registry, index.offering.id):
+        carriers = index.by_concept(difference.concept)
+        if any(pointers.exists(payload, p.tokens) for p in carriers):
+            continue
+        parameter = difference.parameter
+        by_value: dict[str, list[str]] = {}
+        for offering_id, value in difference.others:
+            by_value.setdefault(json.dumps(value), []).append(offering_id)
+        others = "; ".join(f"{value} on {', '.join(ids)}" for value, ids in by_value.items())
+        findings.append(rule("default-differs").finding(
+            parameter.pattern,
+            hint=f"set {_code(parameter.name)} explicitly so the payload behaves the same at every provider",
+            name=_code(parameter.name), offering=index.offering.id, own=json.dumps(parameter.default),
+            others=f"the same model defaults to {others}",
+        ))
+    return findings
+
+
+def _ignored(registry: Registry, index: OfferingIndex) -> list[Parameter]:
+    return registry.cached("ignored", index.offering.id,
+                           lambda: [p for p in index.parameters if p.ignored and p.variant is None])
+
+
+def primary(index: OfferingIndex, concept: str) -> Parameter | None:
+    """The parameter that carries a concept for the whole payload (not inside an array)."""
+    return next((p for p in index.by_concept(concept) if "*" not in p.tokens and p.variant is None), None)
+
+
+def default_differences(registry: Registry, offering_id: str) -> list[DefaultDifference]:
+    """Concepts whose documented default here differs from a documented default elsewhere."""
+
+    def build() -> list[DefaultDifference]:
+        index = index_of(registry, offering_id)
+        siblings = [index_of(registry, o.id) for o in registry.offerings_of(index.offering.model) if o.id != offering_id]
+        found = []
+        concepts = {p.concept for p in index.parameters if p.concept}
+        for concept in sorted(concepts):
+            own = primary(index, concept)
+            if own is None or own.default is NO_DEFAULT:
+                continue
+            others = tuple(
+                (sibling.offering.id, theirs.default)
+                for sibling in siblings
+                if (theirs := primary(sibling, concept)) is not None
+                and theirs.default is not NO_DEFAULT and theirs.default != own.default
+            )
+            if others:
+                found.append(DefaultDifference(concept, own, others))
+        return found
+
+    return registry.cached("default-differences", offering_id, build)
+
+
+def _code(name: str) -> str:
+    return f"`{name}`"

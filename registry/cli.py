@@ -1,0 +1,212 @@
+"""The `capreg` command.
+
+Exit codes of `capreg validate`: 0 no finding at or above --fail-on, 1 such findings,
+2 a usage error or an input that could not be read. Heavy imports (pydantic, the code
+generator) happen inside the commands that need them, so `validate` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .findings import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _registry() -> Any:
+    from .errors import RegistryError
+    from .validation import default_registry
+
+    try:
+        return default_registry()
+    except RegistryError as exc:
+        raise click.ClickException(f"the schema registry cannot be loaded: {exc}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="capreg")
+def main() -> None:
+    """capreg: request schemas of AI models at every provider that hosts them.
+
+    Validate payloads, compare providers, generate typed clients and docs.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--offering", metavar="PROVIDER/MODEL",
+              help="Check every payload against this offering instead of detecting it.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="error", show_default=True,
+              help="Exit 1 when a finding at or above this severity is reported.")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: print only findings and the summary.")
+def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, quiet: bool) -> None:
+    """Validate request payload FILES (JSON, YAML, JSONL; - for stdin).
+
+    The offering of each payload is, in this order: --offering; the [tool.capreg.offerings]
+    mapping of the nearest pyproject.toml; the model id inside the payload.
+    """
+    from . import payloads
+    from .catalog import RULES
+    from .config import ConfigError, find_offering_map
+    from .reporting import REPORTERS, Result, Summary
+    from .validation import validate as validate_payload
+
+    registry = _registry()
+    if offering is not None and offering not in registry.offerings:
+        from .loading import closest
+
+        suggestion = closest(offering, registry.offerings)
+        raise click.BadParameter(
+            f"unknown offering {offering!r}" + (f"; did you mean {suggestion!r}?" if suggestion else "")
+            + " (`capreg list` shows them all)", param_hint="--offering")
+    try:
+        offering_map = None if offering else find_offering_map(Path.cwd())
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+    out = click.get_text_stream("stdout")
+    reporter = REPORTERS[output_format](out) if output_format == "json" else REPORTERS["text"](out, quiet=quiet)
+    summary = Summary()
+    threshold = Severity(fail_on).rank
+    failed = unreadable = False
+    for name in files:
+        summary.files += 1
+        chosen = offering or (offering_map.offering_for(name) if offering_map and name != payloads.STDIN else None)
+        display = "<stdin>" if name == payloads.STDIN else name
+        reporter.file_begin(display)
+        for payload in payloads.read(name):
+            if payload.problem is not None:
+                result = Result(display, payload.index, payload.line, chosen, (payload.problem,))
+                unread = RULES[payload.problem.rule].kind == "input"
+                unreadable |= unread
+            else:
+                report = validate_payload(payload.value, chosen, registry=registry)
+                result = Result(display, payload.index, payload.line, report.offering, report.findings)
+                unread = False
+            failed |= any(f.severity.rank >= threshold for f in result.findings)
+            summary.add(result, unread)
+            reporter.result(result)
+        reporter.file_end(display)
+    reporter.finish(summary)
+    sys.exit(EXIT_USAGE if unreadable else EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@main.command(name="list")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_offerings(output_format: str) -> None:
+    """List every offering: provider, model, model id, where the id sits in a payload."""
+    registry = _registry()
+    rows = [
+        {"offering": o.id, "provider": o.provider, "model": o.model, "variant": o.variant,
+         "model_id": o.model_id, "detected_at": o.model_id_pointer, "title": o.title}
+        for o in registry.offerings.values()
+    ]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = [("OFFERING", "MODEL", "MODEL ID", "DETECTED AT")] + [
+        (r["offering"], r["model"], r["model_id"], r["detected_at"] or "(URL; use --offering)") for r in rows
+    ]
+    click.echo(_table(table))
+    providers = len({r["provider"] for r in rows})
+    click.echo(f"\n{len(rows)} offerings of {len(registry.models())} models at {providers} providers")
+
+
+@main.command()
+@click.argument("offering")
+@click.option("--schema", "raw", is_flag=True, help="Print the schema file itself.")
+def show(offering: str, raw: bool) -> None:
+    """Show one OFFERING: identity, sources, notes, parameters and rules."""
+    from .errors import UnknownOffering
+    from .index import NO_DEFAULT, index_of
+
+    registry = _registry()
+    try:
+        chosen = registry.offering(offering)
+    except UnknownOffering as exc:
+        raise click.BadParameter(str(exc), param_hint="OFFERING") from None
+    if raw:
+        click.echo(json.dumps(chosen.schema, indent=2, ensure_ascii=False))
+        return
+    index = index_of(registry, chosen.id)
+    lines = [f"{chosen.id} — {chosen.title}", f"  model        {chosen.model}" + (f" ({chosen.variant})" if chosen.variant else ""),
+             f"  model id     {chosen.model_id}" + (f" (also {', '.join(chosen.model_id_aliases)})" if chosen.model_id_aliases else ""),
+             f"  detected at  {chosen.model_id_pointer or '(the URL selects the model; use --offering)'}"]
+    if "x-endpoint" in chosen.schema:
+        lines.append(f"  endpoint     {chosen.schema['x-endpoint']}")
+    lines.append(f"  schema       schemas/{chosen.path}")
+    click.echo("\n".join(lines))
+    rows = [("PARAMETER", "TYPE", "REQ", "DEFAULT", "ALLOWED", "CONCEPT")]
+    for p in index.parameters:
+        facts = p.facts
+        rows.append((
+            p.pattern + (f"  [{p.variant}]" if p.variant else ""),
+            _type_of(facts),
+            "yes" if p.required else "",
+            json.dumps(p.default) if p.default is not NO_DEFAULT else "",
+            _allowed(facts),
+            (p.concept or "") + (" (ignored)" if p.ignored else ""),
+        ))
+    click.echo("\n" + _table(rows))
+    if index.rules:
+        click.echo("\nRules:")
+        for plan in index.rules:
+            click.echo(f"  {plan.keyword} at {'/' + '/'.join(plan.tokens) if plan.tokens else '(root)'}: "
+                       f"{json.dumps(plan.argument, ensure_ascii=False)}")
+    if chosen.notes:
+        click.echo("\nNotes:")
+        for note in chosen.notes:
+            click.echo(f"  - {note}")
+    click.echo("\nSources:")
+    for key, citation in chosen.sources.items():
+        click.echo(f"  [{key}] {citation}")
+
+
+@main.command()
+def lint() -> None:
+    """Check the schema files: Draft 2020-12, capreg's meta-schema, concepts, sources, titles."""
+    from .lint import lint as lint_registry
+
+    registry = _registry()
+    problems = lint_registry(registry)
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(registry.documents)} schema files, {len(problems)} problems")
+    sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
+
+
+def _type_of(facts: dict[str, Any]) -> str:
+    kind = facts.get("type")
+    if kind is None and "const" in facts:
+        return "const"
+    if kind is None and ("oneOf" in facts or "anyOf" in facts):
+        return "one of"
+    return "/".join(kind) if isinstance(kind, list) else (kind or "")
+
+
+def _allowed(facts: dict[str, Any]) -> str:
+    if "enum" in facts:
+        return ", ".join(str(v) for v in facts["enum"])
+    if "const" in facts:
+        return json.dumps(facts["const"])
+    bounds = []
+    for key, symbol in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
+        if key in facts:
+            bounds.append(f"{symbol} {facts[key]}")
+    return ", ".join(bounds)
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""One walk over an offering's schema, following `$ref` and `allOf`, that lists its parameters
+and its rule keywords. The rule engine, the advisories, the comparison and the docs all read
+this index instead of walking schemas themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urldefrag
+
+from . import pointers
+from .loading import Offering, Registry
+
+# Rule keywords as the walker collects them: the engine in rules.py gives them meaning.
+RULE_KEYWORDS = ("x-ref", "x-unique", "x-order", "x-together", "x-exclusive", "x-exactly-one-of",
+                 "x-requires", "x-count")
+NO_DEFAULT = object()
+
+Layer = tuple[dict[str, Any], str]  # a schema object and the URI its relative $refs resolve against
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A property of the payload: where it sits and what the schema says about it."""
+
+    pattern: str  # pointer pattern, `*` for every array item
+    tokens: tuple[str, ...]
+    required: bool  # required within its parent object
+    variant: str | None  # the oneOf/anyOf branch it belongs to, if any
+    facts: dict[str, Any] = field(compare=False)  # first value of each keyword across its layers
+
+    @property
+    def name(self) -> str:
+        return self.tokens[-1] if self.tokens else ""
+
+    @property
+    def concept(self) -> str | None:
+        return self.facts.get("x-concept")
+
+    @property
+    def default(self) -> Any:
+        return self.facts.get("default", NO_DEFAULT)
+
+    @property
+    def ignored(self) -> str | None:
+        return self.facts.get("x-ignored")
+
+
+@dataclass(frozen=True, slots=True)
+class RulePlan:
+    """A rule keyword found in the schema, and the payload location it applies to."""
+
+    keyword: str
+    tokens: tuple[str, ...]  # where the keyword sits, as a pointer pattern
+    argument: Any
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingIndex:
+    offering: Offering
+    parameters: tuple[Parameter, ...]
+    rules: tuple[RulePlan, ...]
+
+    def by_concept(self, concept: str) -> list[Parameter]:
+        """Parameters carrying a concept, shallowest first (the top-level one before overrides)."""
+        found = [p for p in self.parameters if p.concept == concept]
+        return sorted(found, key=lambda p: len(p.tokens))
+
+
+def index_of(registry: Registry, offering_id: str) -> OfferingIndex:
+    return registry.cached("index", offering_id, lambda: _build(registry, registry.offering(offering_id)))
+
+
+def _build(registry: Registry, offering: Offering) -> OfferingIndex:
+    walker = _Walker(registry)
+    layers, seen = walker.layers(offering.schema, offering.uri, frozenset())
+    walker.walk(layers, seen, (), required=True, variant=None)
+    return OfferingIndex(offering, tuple(walker.parameters), tuple(walker.rules))
+
+
+class _Walker:
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.parameters: list[Parameter] = []
+        self.rules: list[RulePlan] = []
+
+    def layers(self, schema: Any, uri: str, seen: frozenset[str]) -> tuple[list[Layer], frozenset[str]]:
+        """The schema, then what its `$ref` and `allOf` members add (siblings of `$ref` win),
+        and the `$ref` targets entered on the way down, so a recursive schema stops."""
+        if not isinstance(schema, dict):
+            return [], seen
+        found: list[Layer] = [(schema, uri)]
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            target_uri, target = self.registry.resolve(uri, ref)
+            if target_uri not in seen:
+                more, seen = self.layers(target, urldefrag(target_uri)[0], seen | {target_uri})
+                found += more
+        for member in schema.get("allOf", ()):
+            more, seen = self.layers(member, uri, seen)
+            found += more
+        return found, seen
+
+    def walk(self, layers: list[Layer], seen: frozenset[str], tokens: tuple[str, ...], *,
+             required: bool, variant: str | None) -> None:
+        # Inside a oneOf/anyOf branch (variant set) parameters are listed but rules are not
+        # collected: which branch applies is only known once a payload is checked.
+        if tokens:
+            facts: dict[str, Any] = {}
+            for schema, _ in layers:
+                for key, value in schema.items():
+                    facts.setdefault(key, value)
+            self.parameters.append(Parameter(pointers.to_pointer(tokens), tokens, required, variant, facts))
+        if variant is None:
+            for schema, _ in layers:
+                self.rules.extend(RulePlan(k, tokens, schema[k]) for k in RULE_KEYWORDS if k in schema)
+        self._children(layers, seen, tokens, variant)
+        for schema, uri in layers:
+            for keyword in ("oneOf", "anyOf"):
+                for branch in schema.get(keyword, ()):
+                    branch_layers, branch_seen = self.layers(branch, uri, seen)
+                    self._children(branch_layers, branch_seen, tokens, _branch_name(branch_layers) or variant or "")
+
+    def _children(self, layers: list[Layer], seen: frozenset[str], tokens: tuple[str, ...],
+                  variant: str | None) -> None:
+        required_names = {name for schema, _ in layers for name in schema.get("required", ())}
+        children: dict[str, tuple[list[Layer], frozenset[str]]] = {}
+        for schema, uri in layers:
+            for name, sub in schema.get("properties", {}).items():
+                sub_layers, sub_seen = self.layers(sub, uri, seen)
+                known_layers, known_seen = children.get(name, ([], seen))
+                children[name] = (known_layers + sub_layers, known_seen | sub_seen)
+        for name, (child_layers, child_seen) in children.items():
+            self.walk(child_layers, child_seen, (*tokens, name), required=name in required_names, variant=variant)
+        for schema, uri in layers:
+            items = schema.get("items")
+            if isinstance(items, dict):
+                item_layers, item_seen = self.layers(items, uri, seen)
+                self.walk(item_layers, item_seen, (*tokens, "*"), required=False, variant=variant)
+
+
+def _branch_name(layers: list[Layer]) -> str | None:
+    """A branch is named by its title, else by the value of its discriminating `const`."""
+    for schema, _ in layers:
+        if "title" in schema:
+            return schema["title"]
+        for sub in schema.get("properties", {}).values():
+            if isinstance(sub, dict) and isinstance(sub.get("const"), str):
+                return sub["const"]
+    return None

@@ -1,0 +1,259 @@
+"""The structural check: the offering's JSON Schema, run by two engines.
+
+Valid payloads are the common case, so `is_valid` asks jsonschema-rs, which compiles the
+schema to native code. Only a payload it rejects is handed to the pure-Python jsonschema,
+whose errors carry the context needed for the best message (the branch of a `oneOf` the
+payload meant, every missing property). Both engines see the same documents through
+registries that refuse to fetch anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from . import pointers
+from .catalog import rule
+from .findings import Finding
+from .loading import Offering, Registry, closest
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+# A hint for an unknown property name at an offering, or None: (offering, name) -> hint
+UnknownHint = Callable[[Offering, str], "str | None"]
+
+
+def _refuse(uri: str) -> Any:
+    raise LookupError(f"{uri} is not in schemas/; capreg never fetches schemas")
+
+
+def fast_validator(registry: Registry, offering: Offering) -> Any:
+    def build() -> Any:
+        import jsonschema_rs
+
+        resources = jsonschema_rs.Registry(list(registry.documents.items()), retriever=_refuse)
+        return jsonschema_rs.Draft202012Validator(
+            {"$ref": offering.uri}, registry=resources, retriever=_refuse, validate_formats=False
+        )
+
+    return registry.cached("fast-validator", offering.id, build)
+
+
+def detailed_validator(registry: Registry, offering: Offering) -> Any:
+    def build() -> Any:
+        import referencing
+        import referencing.exceptions
+        from jsonschema import Draft202012Validator
+        from referencing.jsonschema import DRAFT202012
+
+        def refuse(uri: str) -> referencing.Resource:
+            raise referencing.exceptions.NoSuchResource(ref=uri)
+
+        resources = referencing.Registry(retrieve=refuse).with_resources(
+            (uri, DRAFT202012.create_resource(doc)) for uri, doc in registry.documents.items()
+        )
+        return Draft202012Validator({"$ref": offering.uri}, registry=resources)
+
+    return registry.cached("detailed-validator", offering.id, build)
+
+
+def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: UnknownHint) -> list[Finding]:
+    """Structural findings; empty when the payload satisfies the schema."""
+    if fast_validator(registry, offering).is_valid(payload):
+        return []
+    errors = detailed_validator(registry, offering).iter_errors(payload)
+    return list(_Explainer(offering, unknown_hint).explain(errors))
+
+
+class _Explainer:
+    """Turns jsonschema errors into findings with a rule id, a pointer and a plain message."""
+
+    def __init__(self, offering: Offering, unknown_hint: UnknownHint) -> None:
+        self.offering = offering
+        self.unknown_hint = unknown_hint
+
+    def explain(self, errors: Iterable[ValidationError]) -> Iterable[Finding]:
+        reported_required: set[tuple[Any, ...]] = set()
+        for error in errors:
+            path = tuple(error.absolute_path)
+            keyword = error.validator
+            if keyword == "required":
+                # jsonschema raises one error per missing name; report each name once.
+                if path in reported_required:
+                    continue
+                reported_required.add(path)
+                yield from self._required(error, path)
+            elif keyword in ("additionalProperties", "unevaluatedProperties"):
+                yield from self._unknown(error, path)
+            elif keyword in ("oneOf", "anyOf"):
+                yield from self._one_of(error, path)
+            else:
+                yield self._simple(error, path)
+
+    def _required(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
+        for name in error.validator_value:
+            if isinstance(error.instance, dict) and name not in error.instance:
+                yield rule("required").finding(
+                    pointers.to_pointer((*path, name)),
+                    hint=_describe_schema(error.schema.get("properties", {}).get(name)),
+                    name=_code(name), context=f" in {describe(path)}" if path else "",
+                )
+
+    def _unknown(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
+        allowed = list(error.schema.get("properties", {}))
+        patterns = error.schema.get("patternProperties", {})
+        for name in error.instance:
+            if name in allowed or any(re.search(p, name) for p in patterns):
+                continue
+            hint = self.unknown_hint(self.offering, name)
+            if hint is None:
+                suggestion = closest(name, allowed)
+                hint = f"did you mean {_code(suggestion)}?" if suggestion else (
+                    f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None)
+            yield rule("unknown-property").finding(
+                pointers.to_pointer((*path, name)), hint=hint, name=_code(name), offering=self.offering.id,
+                context=f" (in {describe(path)})" if path else "",
+            )
+
+    def _one_of(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
+        branches: dict[int, list[ValidationError]] = {}
+        for sub in error.context or ():
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        depth = len(path)
+
+        def rejects(sub: ValidationError) -> bool:
+            # The payload did not mean this branch: its discriminating constant differs,
+            # or the value is not even of the branch's type.
+            sub_depth = len(sub.absolute_path)
+            return (sub.validator == "const" and sub_depth <= depth + 1) or (
+                sub.validator == "type" and sub_depth == depth)
+
+        meant = [errs for errs in branches.values() if not any(rejects(e) for e in errs)]
+        if len(meant) > 1:
+            fewest = min(len(errs) for errs in meant)
+            meant = [errs for errs in meant if len(errs) == fewest]
+        if len(meant) == 1:
+            yield from self.explain(meant[0])
+            return
+        names = [_branch_label(b) for b in error.validator_value]
+        yield rule("no-match").finding(
+            pointers.to_pointer(path), name=describe(path), expected=" or ".join(names), found=show(error.instance),
+        )
+
+    def _simple(self, error: ValidationError, path: pointers.Path) -> Finding:
+        keyword, value, instance, schema = error.validator, error.validator_value, error.instance, error.schema
+        name, pointer = describe(path), pointers.to_pointer(path)
+        if keyword == "type":
+            expected = " or ".join(_a(t) for t in ([value] if isinstance(value, str) else value))
+            return rule("type").finding(pointer, name=name, expected=expected, found=show(instance))
+        if keyword == "enum":
+            suggestion = closest(instance, [v for v in value if isinstance(v, str)]) if isinstance(instance, str) else None
+            return rule("enum").finding(
+                pointer, hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else None,
+                name=name, expected=", ".join(json.dumps(v) for v in value), found=show(instance),
+            )
+        if keyword == "const":
+            return rule("const").finding(pointer, name=name, expected=json.dumps(value), found=show(instance))
+        if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
+            return rule("range").finding(pointer, name=name, expected=_range(schema), found=show(instance))
+        if keyword in ("minLength", "maxLength"):
+            return rule("length").finding(
+                pointer, name=name, expected=_bounds(schema, "minLength", "maxLength", "character"),
+                found=f"{len(instance)} characters")
+        if keyword == "pattern":
+            return rule("pattern").finding(
+                pointer, hint=_describe_schema(schema), name=name, expected=f"match the pattern {value}",
+                found=show(instance))
+        if keyword == "format":
+            return rule("format").finding(pointer, name=name, expected=f"a {value}", found=show(instance))
+        if keyword in ("minItems", "maxItems"):
+            return rule("item-count").finding(
+                pointer, name=name, expected=_bounds(schema, "minItems", "maxItems", "item"),
+                found=f"{len(instance)}")
+        if keyword == "uniqueItems":
+            return rule("unique-items").finding(pointer, name=name, found=error.message)
+        if keyword in ("minProperties", "maxProperties"):
+            return rule("property-count").finding(
+                pointer, name=name, expected=_bounds(schema, "minProperties", "maxProperties", "property"),
+                found=f"{len(instance)}")
+        return rule("schema").finding(pointer, name=name, detail=error.message)
+
+
+def describe(path: pointers.Path) -> str:
+    """A readable name for a payload location: `syncMode`, item 2 of `input`, the payload."""
+    if not path:
+        return "the payload"
+    last = path[-1]
+    if isinstance(last, int):
+        parent = path[-2] if len(path) > 1 else None
+        return f"item {last} of {_code(parent)}" if parent is not None else f"item {last}"
+    return _code(last)
+
+
+def show(value: Any) -> str:
+    """A short rendering of a found value that also tells its JSON type."""
+    if isinstance(value, dict):
+        return "an object" if value else "an empty object"
+    if isinstance(value, list):
+        return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}"
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"the string {text}" if isinstance(value, str) else text
+
+
+def _code(name: Any) -> str:
+    return f"`{name}`"
+
+
+def _a(json_type: str) -> str:
+    return {"object": "an object", "array": "an array", "integer": "an integer", "null": "null"}.get(json_type, f"a {json_type}")
+
+
+def _range(schema: dict[str, Any]) -> str:
+    parts = []
+    if "minimum" in schema:
+        parts.append(f"≥ {schema['minimum']}")
+    if "exclusiveMinimum" in schema:
+        parts.append(f"> {schema['exclusiveMinimum']}")
+    if "maximum" in schema:
+        parts.append(f"≤ {schema['maximum']}")
+    if "exclusiveMaximum" in schema:
+        parts.append(f"< {schema['exclusiveMaximum']}")
+    if "multipleOf" in schema:
+        parts.append(f"a multiple of {schema['multipleOf']}")
+    return " and ".join(parts)
+
+
+def _bounds(schema: dict[str, Any], low_key: str, high_key: str, unit: str) -> str:
+    low, high = schema.get(low_key), schema.get(high_key)
+    plural = "ies" if unit.endswith("y") else "s"
+    units = unit[:-1] + plural if unit.endswith("y") else unit + plural
+    if low is not None and high is not None:
+        return f"{low} to {high} {units}"
+    if low is not None:
+        return f"at least {low} {unit if low == 1 else units}"
+    return f"at most {high} {unit if high == 1 else units}"
+
+
+def _describe_schema(schema: Any) -> str | None:
+    return schema.get("description") if isinstance(schema, dict) else None
+
+
+def _branch_label(branch: Any) -> str:
+    if not isinstance(branch, dict):
+        return json.dumps(branch)
+    if "title" in branch:
+        return str(branch["title"])
+    for name, sub in branch.get("properties", {}).items():
+        if isinstance(sub, dict) and "const" in sub:
+            return f"{name} {json.dumps(sub['const'])}"
+    if "type" in branch:
+        return _a(branch["type"]) if isinstance(branch["type"], str) else "/".join(branch["type"])
+    if "$ref" in branch:
+        return branch["$ref"].rsplit("/", 1)[-1]
+    return "a schema"
+

@@ -1,0 +1,122 @@
+"""validate(payload) -> Report: detect the offering, then the structural check, the
+cross-field rules and the advisories, all on the same parsed payload."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from . import advisories, pointers, rules, structural
+from .catalog import rule
+from .errors import UnknownOffering
+from .findings import Finding, Report
+from .index import index_of
+from .loading import Offering, Registry, closest, load
+
+
+@functools.cache
+def default_registry() -> Registry:
+    """The registry of the installed schemas, loaded on first use and shared by every caller."""
+    return load()
+
+
+def validate(payload: Any, offering: str | None = None, *, registry: Registry | None = None) -> Report:
+    """Check one request payload. The offering (`runware/lipsync-2`) is read from the
+    payload's model id when not given. Problems with the payload are findings, never raised."""
+    registry = registry or default_registry()
+    if not isinstance(payload, dict):
+        return Report(offering, (rule("payload-not-object").finding("", found=structural.show(payload)),))
+    if offering is None:
+        chosen, problem = detect(registry, payload)
+        if problem is not None:
+            return Report(None, (problem,))
+    else:
+        try:
+            chosen = registry.offering(offering)
+        except UnknownOffering as exc:
+            hint = f"did you mean {exc.suggestion!r}?" if exc.suggestion else "`capreg list` shows every offering"
+            return Report(None, (rule("offering-unknown").finding("", hint=hint, what="offering", value=json.dumps(offering)),))
+    assert chosen is not None
+    index = index_of(registry, chosen.id)
+    findings = structural.check(registry, chosen, payload, functools.partial(_unknown_hint, registry))
+    findings += rules.check(index.rules, payload)
+    findings += advisories.check(registry, index, payload)
+    return Report(chosen.id, tuple(sorted(findings, key=_reading_order)))
+
+
+def _reading_order(finding: Finding) -> tuple[Any, ...]:
+    path = tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in pointers.parse(finding.pointer))
+    return (-finding.severity.rank, path, finding.rule)
+
+
+def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None, Finding | None]:
+    """The offering whose model id the payload names, or the finding that says why there is none."""
+    table = _detection_table(registry)
+    named: list[tuple[str, str]] = []
+    candidates: list[Offering] = []
+    for pointer, by_id in table.items():
+        value = next((v for _, v in pointers.expand(payload, pointers.parse(pointer))), None)
+        if isinstance(value, str):
+            named.append((pointer, value))
+            candidates += by_id.get(value, [])
+    if len(candidates) == 1:
+        return candidates[0], None
+    if len(candidates) > 1:
+        pointer, value = next((p, v) for p, v in named if v in table[p])
+        return None, rule("offering-ambiguous").finding(
+            pointer, hint="choose one with --offering (library: offering=...)",
+            value=json.dumps(value), pointer=pointer, candidates=", ".join(o.id for o in candidates),
+        )
+    if named:
+        pointer, value = named[0]
+        suggestion = closest(value, table[pointer])
+        return None, rule("offering-unknown").finding(
+            pointer, hint=f"did you mean {suggestion!r}?" if suggestion else "`capreg list` shows every model id",
+            what="model id", value=json.dumps(value),
+        )
+    by_url = sorted({o.provider for o in registry.offerings.values() if o.model_id_pointer is None})
+    by_url_note = f" ({', '.join(by_url)} select the model by URL, not in the payload)" if by_url else ""
+    return None, rule("offering-undetected").finding(
+        "", hint="name the offering with --offering (library: offering=...), e.g. " + next(iter(registry.offerings), "?"),
+        reason=f"no model id at {', '.join(table) or 'any known place'}{by_url_note}",
+    )
+
+
+def _detection_table(registry: Registry) -> dict[str, dict[str, list[Offering]]]:
+    """pointer -> model id -> offerings that declare that id at that pointer."""
+
+    def build() -> dict[str, dict[str, list[Offering]]]:
+        table: dict[str, dict[str, list[Offering]]] = {}
+        for offering in registry.offerings.values():
+            if offering.model_id_pointer is None:
+                continue
+            for model_id in (offering.model_id, *offering.model_id_aliases):
+                table.setdefault(offering.model_id_pointer, {}).setdefault(model_id, []).append(offering)
+        return table
+
+    return registry.cached("detection", "", build)
+
+
+def _unknown_hint(registry: Registry, offering: Offering, name: str) -> str | None:
+    """When an unknown property is another provider's name for a concept, name this offering's."""
+    concepts = _concepts_by_name(registry).get(name, set())
+    index = index_of(registry, offering.id)
+    for concept in sorted(concepts):
+        own = advisories.primary(index, concept)
+        if own is not None and own.name != name:
+            return (f"`{name}` is how other providers name {concept.replace('_', ' ')}; "
+                    f"{offering.id} calls it `{own.name}` at {own.pattern}")
+    return None
+
+
+def _concepts_by_name(registry: Registry) -> dict[str, set[str]]:
+    def build() -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        for offering_id in registry.offerings:
+            for parameter in index_of(registry, offering_id).parameters:
+                if parameter.concept:
+                    names.setdefault(parameter.name, set()).add(parameter.concept)
+        return names
+
+    return registry.cached("concepts-by-name", "", build)
