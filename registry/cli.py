@@ -71,7 +71,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     reporter = REPORTERS[output_format](out) if output_format == "json" else REPORTERS["text"](out, quiet=quiet)
     summary = Summary()
     threshold = Severity(fail_on).rank

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -30,7 +31,11 @@ T = TypeVar("T")
 
 
 def default_schema_root() -> Path:
-    """The schemas/ shipped in the installed wheel, else the source checkout's schemas/."""
+    """$CAPREG_SCHEMAS when set (a tree of your own), else the schemas/ shipped in the
+    installed wheel, else the source checkout's schemas/."""
+    override = os.environ.get("CAPREG_SCHEMAS")
+    if override:
+        return Path(override)
     packaged = Path(__file__).with_name("schemas")
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "schemas"
 

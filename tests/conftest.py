@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import registry
+from registry.loading import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def real() -> Registry:
+    return registry.default_registry()
+
+
+@pytest.fixture(scope="session")
+def toy() -> Registry:
+    """A small tree that uses every rule keyword once, independent of the provider facts."""
+    return registry.load(FIXTURES / "registry")

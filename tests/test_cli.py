@@ -1,0 +1,212 @@
+"""`capreg` end to end: exit codes, formats, and every kind of bad input file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from registry import validation
+from registry.cli import main
+
+from .conftest import FIXTURES
+
+GOOD = {"model": "toy-1", "inputs": {"audio": [{"id": "a", "source": "s"}]}, "settings": {"syncMode": "loop"}}
+BAD = {"model": "toy-1", "inputs": {"audio": [{"id": "a", "source": "s"}]}, "settings": {"syncMode": "bouncy"}}
+
+
+@pytest.fixture(autouse=True)
+def toy_schemas(monkeypatch):
+    monkeypatch.setenv("CAPREG_SCHEMAS", str(FIXTURES / "registry"))
+    validation.default_registry.cache_clear()
+    yield
+    validation.default_registry.cache_clear()
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args), input=stdin)
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args), input=stdin)
+    finally:
+        os.chdir(old)
+
+
+def write(path: Path, content: str | bytes) -> str:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return str(path)
+
+
+def test_exit_0_when_clean(tmp_path):
+    result = run("validate", write(tmp_path / "good.json", json.dumps(GOOD)))
+    assert result.exit_code == 0, result.output
+    assert f"{tmp_path / 'good.json'}: ok (sync/toy)" in result.output
+
+
+def test_exit_1_on_an_error_finding(tmp_path):
+    path = write(tmp_path / "bad.json", json.dumps(BAD))
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert (f'{path}: error[enum] /settings/syncMode: `syncMode` must be one of "bounce", "loop", "cut_off"; '
+            'found the string "bouncy"\n    hint: did you mean "bounce"?') in result.output
+
+
+def test_fail_on_warning(tmp_path):
+    warned = json.loads(json.dumps(GOOD))
+    del warned["settings"]["syncMode"]  # default differs between sync/toy and fal/toy
+    path = write(tmp_path / "warned.json", json.dumps(warned))
+    assert run("validate", path).exit_code == 0
+    result = run("validate", "--fail-on", "warning", path)
+    assert result.exit_code == 1
+    assert "warning[default-differs] /settings/syncMode" in result.output
+
+
+def test_exit_2_on_usage_errors(tmp_path):
+    path = write(tmp_path / "good.json", json.dumps(GOOD))
+    assert run("validate").exit_code == 2
+    result = run("validate", "--offering", "sync/toi", path)
+    assert result.exit_code == 2
+    assert "unknown offering 'sync/toi'; did you mean 'sync/toy'?" in result.output
+    assert run("validate", "--format", "xml", path).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "rule", "message"),
+    [
+        ("empty.json", "", "file-empty", "the file is empty"),
+        ("blank.yaml", "  \n\n", "file-empty", "the file is empty"),
+        ("latin1.json", b'{"model": "caf\xe9"}', "file-not-utf8", "invalid byte 0xe9 at offset 14"),
+        ("broken.json", '{"model": ', "parse-error", "not valid JSON: Expecting value at line 1 column 11"),
+        ("broken.yaml", "a: [1, 2\nb: 3\n", "parse-error", "not valid YAML"),
+        ("dupes.json", '{"model": "toy-1", "model": "toy-1"}', "parse-error", "duplicate key 'model'"),
+        ("nan.json", '{"model": "toy-1", "x": NaN}', "parse-error", "NaN is not a JSON number"),
+    ],
+)
+def test_unreadable_files_exit_2_and_the_others_are_still_checked(tmp_path, name, content, rule, message):
+    bad = write(tmp_path / name, content)
+    good = write(tmp_path / "good.json", json.dumps(GOOD))
+    result = run("validate", bad, good)
+    assert result.exit_code == 2, result.output
+    assert f"{bad}: error[{rule}] (payload): " in result.output
+    assert message in result.output
+    assert f"{good}: ok (sync/toy)" in result.output
+
+
+def test_missing_file_and_directory(tmp_path):
+    good = write(tmp_path / "good.json", json.dumps(GOOD))
+    result = run("validate", str(tmp_path / "nope.json"), str(tmp_path), good)
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'nope.json'}: error[file-unreadable] (payload): cannot read the file: No such file or directory" in result.output
+    assert f"{tmp_path}: error[file-unreadable] (payload): cannot read the file: it is a directory" in result.output
+    assert f"{good}: ok (sync/toy)" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_is_not_opened(tmp_path):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    result = run("validate", str(fifo))  # opening it would block forever
+    assert result.exit_code == 2
+    assert "it is a FIFO" in result.output
+
+
+def test_payload_that_is_not_an_object_is_a_finding_not_an_input_error(tmp_path):
+    path = write(tmp_path / "list.json", "[1, 2]")
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert "error[payload-not-object] (payload): expected a request payload (a JSON object), found an array of 2 items" in result.output
+
+
+def test_jsonl_one_payload_a_line_with_a_broken_line(tmp_path):
+    lines = [json.dumps(GOOD), "{oops", "", json.dumps(BAD)]
+    path = write(tmp_path / "batch.jsonl", "\n".join(lines) + "\n")
+    result = run("validate", "--format", "json", path)
+    assert result.exit_code == 2
+    report = json.loads(result.output)
+    (entry,) = report["files"]
+    assert [(p["index"], p["line"], p["valid"]) for p in entry["payloads"]] == [(0, 1, True), (1, 2, False), (2, 4, False)]
+    assert entry["payloads"][1]["findings"][0]["rule"] == "parse-error"
+    assert "line 2 column 2" in entry["payloads"][1]["findings"][0]["message"]
+    assert report["summary"] == {"files": 1, "payloads": 3, "valid": 1, "invalid": 1, "unreadable": 1,
+                                 "errors": 2, "warnings": 0, "infos": 0}
+
+
+def test_yaml_with_several_documents(tmp_path):
+    path = write(tmp_path / "two.yaml", "model: toy-1\ninputs: {audio: [{id: a, source: s}]}\nsettings: {syncMode: loop}\n"
+                                         "---\nmodel: toy-1\nsettings: {syncMode: loop}\n")
+    result = run("validate", "--format", "json", path)
+    payloads = json.loads(result.output)["files"][0]["payloads"]
+    assert [(p["line"], p["valid"]) for p in payloads] == [(1, True), (5, False)]
+    assert result.exit_code == 1
+
+
+def test_stdin(tmp_path):
+    result = run("validate", "-", stdin=json.dumps(BAD))
+    assert result.exit_code == 1
+    assert "<stdin>: error[enum]" in result.output
+    result = run("validate", "-", stdin="model: toy-1\ninputs: {audio: [{id: a, source: s}]}\nsettings: {syncMode: loop}\n")
+    assert result.exit_code == 0, result.output
+
+
+def test_json_output_shape(tmp_path):
+    path = write(tmp_path / "bad.json", json.dumps(BAD))
+    report = json.loads(run("validate", "--format", "json", path).output)
+    assert report == {
+        "version": 1,
+        "files": [{"file": path, "payloads": [{
+            "index": 0, "line": None, "offering": "sync/toy", "valid": False,
+            "findings": [{"rule": "enum", "severity": "error", "pointer": "/settings/syncMode",
+                          "message": '`syncMode` must be one of "bounce", "loop", "cut_off"; found the string "bouncy"',
+                          "hint": 'did you mean "bounce"?'}]}]}],
+        "summary": {"files": 1, "payloads": 1, "valid": 0, "invalid": 1, "unreadable": 0,
+                    "errors": 1, "warnings": 0, "infos": 0},
+    }
+
+
+def test_offering_from_flag_and_from_pyproject_mapping(tmp_path):
+    fal_payload = {"video_url": "v.mp4", "sync_mode": "loop"}
+    (tmp_path / "payloads" / "fal").mkdir(parents=True)
+    path = write(tmp_path / "payloads" / "fal" / "one.json", json.dumps(fal_payload))
+    undetected = run("validate", path)
+    assert undetected.exit_code == 1
+    assert "offering-undetected" in undetected.output
+    assert run("validate", "--offering", "fal/toy", path).exit_code == 0
+    (tmp_path / "pyproject.toml").write_text('[tool.capreg.offerings]\n"payloads/{provider}/*.json" = "{provider}/toy"\n')
+    mapped = run("validate", "payloads/fal/one.json", cwd=tmp_path)
+    assert mapped.exit_code == 0, mapped.output
+    assert "ok (fal/toy)" in mapped.output
+
+
+def test_list_show_and_lint():
+    listed = run("list")
+    assert listed.exit_code == 0
+    assert "sync/toy  toy    toy-1       /model" in listed.output
+    assert "2 offerings of 1 models at 2 providers" in listed.output
+    assert json.loads(run("list", "--format", "json").output)[0]["offering"] == "fal/toy"
+    shown = run("show", "sync/toy")
+    assert shown.exit_code == 0
+    assert "/settings/syncMode" in shown.output and '"bounce"' in shown.output
+    assert "x-ref at /settings/segments/*/ref" in shown.output
+    assert run("show", "sync/nope").exit_code == 2
+    assert json.loads(run("show", "--schema", "fal/toy").output)["x-model-id"] == "fal-ai/toy"
+    assert run("lint").exit_code == 0
+
+
+def test_the_installed_command_runs(tmp_path):
+    path = write(tmp_path / "bad.json", json.dumps(BAD))
+    env = {**os.environ, "CAPREG_SCHEMAS": str(FIXTURES / "registry")}
+    done = subprocess.run([sys.executable, "-m", "registry.cli", "validate", path], capture_output=True, text=True, env=env)
+    assert done.returncode == 1
+    assert "error[enum]" in done.stdout
+    assert done.stderr == ""
