@@ -7,6 +7,7 @@ generator) happen inside the commands that need them, so `validate` starts fast.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -19,17 +20,38 @@ from .findings import Severity
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def _registry() -> Any:
+def load_registry() -> Any:
+    """The default registry, or a clean exit when the schema tree is broken."""
     from .errors import RegistryError
     from .validation import default_registry
 
     try:
         return default_registry()
     except RegistryError as exc:
-        raise click.ClickException(f"the schema registry cannot be loaded: {exc}") from None
+        error = click.ClickException(f"the schema registry cannot be loaded: {exc}")
+        error.exit_code = EXIT_USAGE  # not a finding about the payloads: nothing was checked
+        raise error from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands listed in LAZY_COMMANDS are imported only when they run (or for --help),
+    so `capreg validate` never pays for the code generator or the comparison."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, _, attribute = LAZY_COMMANDS[name].partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+# name -> "module:click command"; each module defines its command next to the code it runs.
+LAZY_COMMANDS: dict[str, str] = {}
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="capreg")
 def main() -> None:
     """capreg: request schemas of AI models at every provider that hosts them.
@@ -58,7 +80,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     from .reporting import REPORTERS, Result, Summary
     from .validation import validate as validate_payload
 
-    registry = _registry()
+    registry = load_registry()
     if offering is not None and offering not in registry.offerings:
         from .loading import closest
 
@@ -102,7 +124,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_offerings(output_format: str) -> None:
     """List every offering: provider, model, model id, where the id sits in a payload."""
-    registry = _registry()
+    registry = load_registry()
     rows = [
         {"offering": o.id, "provider": o.provider, "model": o.model, "variant": o.variant,
          "model_id": o.model_id, "detected_at": o.model_id_pointer, "title": o.title}
@@ -127,7 +149,7 @@ def show(offering: str, raw: bool) -> None:
     from .errors import UnknownOffering
     from .index import NO_DEFAULT, index_of
 
-    registry = _registry()
+    registry = load_registry()
     try:
         chosen = registry.offering(offering)
     except UnknownOffering as exc:
@@ -174,7 +196,7 @@ def lint() -> None:
     """Check the schema files: Draft 2020-12, capreg's meta-schema, concepts, sources, titles."""
     from .lint import lint as lint_registry
 
-    registry = _registry()
+    registry = load_registry()
     problems = lint_registry(registry)
     for problem in problems:
         click.echo(problem)
