@@ -89,7 +89,7 @@ RULES: dict[str, Rule] = {
         Rule("requires", E, "cross-field", "A location that must be present when another is.",
              "{then} is required when {if_} is given", "x-requires"),
         Rule("count", E, "cross-field", "How many items of a kind an array may hold.",
-             "{name} must hold {expected} {label}{condition}; found {found}", "x-count"),
+             "{name} holds {found} {label}{condition}; expected {expected}", "x-count"),
         # -- advisories -----------------------------------------------------------------
         Rule("ignored-parameter", W, "advisory", "The provider accepts the parameter, but this model ignores it.",
              "{name} has no effect on {offering}: {reason}", "x-ignored"),

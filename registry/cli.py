@@ -48,7 +48,9 @@ class LazyGroup(click.Group):
 
 
 # name -> "module:click command"; each module defines its command next to the code it runs.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "generate": "registry.generate:generate",
+}
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

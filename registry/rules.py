@@ -178,7 +178,7 @@ def _expectation(low: int | None, high: int | None) -> str:
     if high is None:
         return f"at least {low}"
     if low is None or low == 0:
-        return "no" if high == 0 else f"at most {high}"
+        return "none" if high == 0 else f"at most {high}"
     return f"between {low} and {high}"
 
 

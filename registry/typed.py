@@ -1,0 +1,45 @@
+"""Base classes of the generated typed clients (generated/clients, imported as
+`registry.clients.<provider>.<model>`).
+
+Every generated model is a ClientModel: strict, so a client accepts exactly what the JSON
+Schema accepts (no "0.5" for 0.5). The root model of each offering is a RequestModel, which
+runs the registry's cross-field rules after the fields validate.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+
+class ClientModel(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+
+class RequestModel(ClientModel):
+    """A request payload of one offering; `offering` names it (`runware/lipsync-2`)."""
+
+    offering: ClassVar[str]
+
+    def __init_subclass__(cls, offering: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if offering is not None:
+            cls.offering = offering
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> RequestModel:
+        from .index import index_of
+        from .rules import check
+        from .validation import default_registry
+
+        plans = index_of(default_registry(), self.offering).rules
+        payload = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        errors = check(plans, payload)
+        if errors:
+            raise ValueError("; ".join(f"[{f.rule}] {f.pointer or '/'}: {f.message}" for f in errors))
+        return self
+
+    def to_payload(self) -> dict[str, Any]:
+        """The JSON payload to send: only the fields that were set, under their wire names."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
