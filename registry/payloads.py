@@ -14,7 +14,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .catalog import rule
@@ -37,6 +37,8 @@ class Payload:
     line: int | None  # where it starts (JSONL, multi-document YAML), when known
     value: Any = None
     problem: Finding | None = None
+    source: str | None = field(default=None, repr=False)  # the text it was parsed from, to locate findings
+    syntax: str = "json"  # json | yaml
 
 
 class ReadError(Exception):
@@ -84,7 +86,7 @@ def _read_stream(handle: IO[bytes], suffix: str) -> Iterator[Payload]:
     if not text.strip():
         raise ReadError(rule("file-empty").finding(""))
     if suffix in JSON_SUFFIXES:
-        yield Payload(0, None, _parse_json(text))
+        yield Payload(0, None, _parse_json(text), source=text)
     elif suffix in YAML_SUFFIXES:
         yield from _parse_yaml(text)
     else:
@@ -94,7 +96,7 @@ def _read_stream(handle: IO[bytes], suffix: str) -> Iterator[Payload]:
 def _sniff(text: str) -> Iterator[Payload]:
     """stdin and unknown suffixes: JSON, else JSONL when every line is JSON, else YAML."""
     try:
-        yield Payload(0, None, _parse_json(text))
+        yield Payload(0, None, _parse_json(text), source=text)
         return
     except ReadError as json_error:
         lines = [line for line in text.splitlines() if line.strip()]
@@ -117,7 +119,7 @@ def _read_jsonl(handle: IO[bytes]) -> Iterator[Payload]:
             text = _decode(raw, line=number)
             if not text.strip():
                 continue
-            yield Payload(index, number, _parse_json(text, line=number))
+            yield Payload(index, number, _parse_json(text, line=number), source=text)
         except ReadError as exc:
             yield Payload(index, number, problem=exc.finding)
         index += 1
@@ -200,7 +202,7 @@ def _parse_yaml(text: str) -> Iterator[Payload]:
         problem = _not_json(value)
         if problem:
             raise fail(problem)
-        yield Payload(index, node.start_mark.line + 1 if len(documents) > 1 else None, value)
+        yield Payload(index, node.start_mark.line + 1 if len(documents) > 1 else None, value, source=text, syntax="yaml")
 
 
 def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
