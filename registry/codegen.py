@@ -124,7 +124,7 @@ def client_module(registry: Registry, offering: Offering) -> str:
     root_line = f"class {name}(ClientModel):"
     if code.count(root_line) != 1:
         raise RuntimeError(f"generated code for {offering.id} has no single root class {name}")
-    code = code.replace(root_line, f"class {name}(RequestModel, offering={offering.id!r}):")
+    code = code.replace(root_line, f"class {name}(RequestModel, offering={json.dumps(offering.id)}):")
     return code.replace("from registry.typed import ClientModel", "from registry.typed import ClientModel, RequestModel")
 
 

@@ -9,7 +9,7 @@ from pydantic import ConfigDict
 from registry.typed import ClientModel, RequestModel
 
 
-class FalLipsync190BetaRequest(RequestModel, offering='fal/lipsync-1.9.0-beta'):
+class FalLipsync190BetaRequest(RequestModel, offering="fal/lipsync-1.9.0-beta"):
     """
     Input of fal's fal-ai/sync-lipsync endpoint (Sync Labs lipsync 1.x) with model lipsync-1.9.0-beta.
     """

@@ -9,7 +9,7 @@ from pydantic import ConfigDict
 from registry.typed import ClientModel, RequestModel
 
 
-class FalLipsync2Request(RequestModel, offering='fal/lipsync-2'):
+class FalLipsync2Request(RequestModel, offering="fal/lipsync-2"):
     """
     Input of fal's fal-ai/sync-lipsync/v2 endpoint with model lipsync-2.
     """

@@ -9,7 +9,7 @@ from pydantic import ConfigDict
 from registry.typed import ClientModel, RequestModel
 
 
-class FalLipsync2ProRequest(RequestModel, offering='fal/lipsync-2-pro'):
+class FalLipsync2ProRequest(RequestModel, offering="fal/lipsync-2-pro"):
     """
     Input of fal's fal-ai/sync-lipsync/v2/pro endpoint (lipsync-2-pro).
     """

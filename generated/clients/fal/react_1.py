@@ -9,7 +9,7 @@ from pydantic import ConfigDict
 from registry.typed import ClientModel, RequestModel
 
 
-class FalReact1Request(RequestModel, offering='fal/react-1'):
+class FalReact1Request(RequestModel, offering="fal/react-1"):
     """
     Input of fal's fal-ai/sync-lipsync/react-1 endpoint (react-1: emotion-driven re-animation with lipsync).
     """

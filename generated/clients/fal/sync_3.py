@@ -93,7 +93,7 @@ class Options(ClientModel):
     """
 
 
-class FalSync3Request(RequestModel, offering='fal/sync-3'):
+class FalSync3Request(RequestModel, offering="fal/sync-3"):
     """
     Input of fal's fal-ai/sync-lipsync/v3 endpoint (sync-3, video input) with a passthrough of sync.so's generation options.
     """

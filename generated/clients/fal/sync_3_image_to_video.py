@@ -7,7 +7,7 @@ from pydantic import ConfigDict
 from registry.typed import ClientModel, RequestModel
 
 
-class FalSync3ImageToVideoRequest(RequestModel, offering='fal/sync-3-image-to-video'):
+class FalSync3ImageToVideoRequest(RequestModel, offering="fal/sync-3-image-to-video"):
     """
     Input of fal's fal-ai/sync-lipsync/v3/image-to-video endpoint (sync-3 with an image as the visual input).
     """

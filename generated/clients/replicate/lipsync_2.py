@@ -9,7 +9,7 @@ from pydantic import AnyUrl, ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
-class ReplicateLipsync2Request(RequestModel, offering='replicate/lipsync-2'):
+class ReplicateLipsync2Request(RequestModel, offering="replicate/lipsync-2"):
     """
     The prediction input object of Replicate's sync/lipsync-2 (flat: video, audio, sync_mode …).
     """

@@ -9,7 +9,7 @@ from pydantic import AnyUrl, ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
-class ReplicateLipsync2ProRequest(RequestModel, offering='replicate/lipsync-2-pro'):
+class ReplicateLipsync2ProRequest(RequestModel, offering="replicate/lipsync-2-pro"):
     """
     The prediction input object of Replicate's sync/lipsync-2-pro (flat: video, audio, sync_mode …).
     """

@@ -9,7 +9,7 @@ from pydantic import AnyUrl, ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
-class ReplicateReact1Request(RequestModel, offering='replicate/react-1'):
+class ReplicateReact1Request(RequestModel, offering="replicate/react-1"):
     """
     The prediction input object of Replicate's sync/react-1 (flat: video, audio, emotion, model_mode …).
     """

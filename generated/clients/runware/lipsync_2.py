@@ -201,7 +201,7 @@ class ProviderSettings(ClientModel):
     """
 
 
-class RunwareLipsync2Request(RequestModel, offering='runware/lipsync-2'):
+class RunwareLipsync2Request(RequestModel, offering="runware/lipsync-2"):
     """
     Runware videoInference task running Sync's lipsync-2: zero-shot lip sync of an existing video to new audio or text-to-speech, with Sync options under providerSettings.sync.
     """

@@ -201,7 +201,7 @@ class ProviderSettings(ClientModel):
     """
 
 
-class RunwareLipsync2ProRequest(RequestModel, offering='runware/lipsync-2-pro'):
+class RunwareLipsync2ProRequest(RequestModel, offering="runware/lipsync-2-pro"):
     """
     Runware videoInference task running Sync's lipsync-2-pro (lipsync-2 with diffusion-based super-resolution, up to 4K), with Sync options under providerSettings.sync.
     """

@@ -181,7 +181,7 @@ class ProviderSettings(ClientModel):
     """
 
 
-class RunwareReact1Request(RequestModel, offering='runware/react-1'):
+class RunwareReact1Request(RequestModel, offering="runware/react-1"):
     """
     Runware videoInference task running Sync's react-1: re-animates emotional delivery, micro-expressions and facial performance of an existing video to new audio or text-to-speech, with Sync options under providerSettings.sync.
     """

@@ -168,7 +168,7 @@ class Settings(ClientModel):
     """
 
 
-class RunwareSync3Request(RequestModel, offering='runware/sync-3'):
+class RunwareSync3Request(RequestModel, offering="runware/sync-3"):
     """
     Runware videoInference task running Sync's sync-3: whole-shot lip sync of an existing video to new audio, text-to-speech or per-segment audio, with model options under top-level settings.
     """

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
-class ScenarioLipsync2Request(RequestModel, offering='scenario/lipsync-2'):
+class ScenarioLipsync2Request(RequestModel, offering="scenario/lipsync-2"):
     """
     Parameters of Scenario's Generation API for Sync Lipsync v2 (model_sync-lipsync-v2): lip-sync a video to new audio.
     """

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
-class ScenarioLipsync2ProRequest(RequestModel, offering='scenario/lipsync-2-pro'):
+class ScenarioLipsync2ProRequest(RequestModel, offering="scenario/lipsync-2-pro"):
     """
     Parameters of Scenario's Generation API for SYNC Lipsync v2 Pro (model_sync-lipsync-v2-pro): lip-sync a video to new audio.
     """

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
-class ScenarioReact1Request(RequestModel, offering='scenario/react-1'):
+class ScenarioReact1Request(RequestModel, offering="scenario/react-1"):
     """
     Parameters of Scenario's Generation API for Sync Lipsync React-1 (model_sync-lipsync-react-1): refine human emotions and lip-sync a video to new audio.
     """

@@ -9,7 +9,7 @@ from pydantic import ConfigDict
 from registry.typed import ClientModel, RequestModel
 
 
-class ScenarioSync3Request(RequestModel, offering='scenario/sync-3'):
+class ScenarioSync3Request(RequestModel, offering="scenario/sync-3"):
     """
     Parameters of Scenario's Generation API for Sync-3 Lipsync (model_sync-lipsync-v3): professional-quality lip sync of a video to new audio.
     """

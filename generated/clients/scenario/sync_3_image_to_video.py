@@ -7,7 +7,7 @@ from pydantic import ConfigDict
 from registry.typed import ClientModel, RequestModel
 
 
-class ScenarioSync3ImageToVideoRequest(RequestModel, offering='scenario/sync-3-image-to-video'):
+class ScenarioSync3ImageToVideoRequest(RequestModel, offering="scenario/sync-3-image-to-video"):
     """
     Parameters of Scenario's Generation API for Sync-3 Avatar Image to Video (model_sync-lipsync-v3-image-to-video): animate a still image into a talking character video that lip-syncs to an audio track.
     """

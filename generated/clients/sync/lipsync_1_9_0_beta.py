@@ -384,7 +384,7 @@ class Options(ClientModel):
     """
 
 
-class SyncLipsync190BetaRequest(RequestModel, offering='sync/lipsync-1.9.0-beta'):
+class SyncLipsync190BetaRequest(RequestModel, offering="sync/lipsync-1.9.0-beta"):
     """
     Request body of sync.so's POST /v2/generate for lipsync-1.9.0-beta, sync.so's fast legacy lipsync model.
     """

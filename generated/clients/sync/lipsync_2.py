@@ -334,7 +334,7 @@ class Options(ClientModel):
     """
 
 
-class SyncLipsync2Request(RequestModel, offering='sync/lipsync-2'):
+class SyncLipsync2Request(RequestModel, offering="sync/lipsync-2"):
     """
     Request body of sync.so's POST /v2/generate for lipsync-2, sync.so's lipsync model balancing quality and speed.
     """

@@ -334,7 +334,7 @@ class Options(ClientModel):
     """
 
 
-class SyncLipsync2ProRequest(RequestModel, offering='sync/lipsync-2-pro'):
+class SyncLipsync2ProRequest(RequestModel, offering="sync/lipsync-2-pro"):
     """
     Request body of sync.so's POST /v2/generate for lipsync-2-pro, lipsync-2 with diffusion-based super resolution for fine facial detail.
     """

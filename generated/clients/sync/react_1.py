@@ -384,7 +384,7 @@ class Options(ClientModel):
     """
 
 
-class SyncReact1Request(RequestModel, offering='sync/react-1'):
+class SyncReact1Request(RequestModel, offering="sync/react-1"):
     """
     Request body of sync.so's POST /v2/generate for react-1, which re-animates the performance (emotion, face or head) to the audio.
     """

@@ -432,7 +432,7 @@ class Options(ClientModel):
     """
 
 
-class SyncSync3Request(RequestModel, offering='sync/sync-3'):
+class SyncSync3Request(RequestModel, offering="sync/sync-3"):
     """
     Request body of sync.so's POST /v2/generate for sync-3, sync.so's most powerful lipsync model (4K output, built-in obstruction detection); the only model taking an image input.
     """
