@@ -26,35 +26,48 @@ class DefaultDifference:
     others: tuple[tuple[str, Any], ...]  # (offering id, its default) where it differs
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What the advisories look for in every payload of one offering, worked out once."""
+
+    ignored: tuple[Parameter, ...]
+    # (where the concept can be set, the warning when none of them is)
+    unset_defaults: tuple[tuple[tuple[tuple[str, ...], ...], Finding], ...]
+
+
 def check(registry: Registry, index: OfferingIndex, payload: Any) -> list[Finding]:
+    plan = registry.cached("advisory-plan", index.offering.id, lambda: _plan(registry, index))
     findings: list[Finding] = []
-    for parameter in _ignored(registry, index):
+    for parameter in plan.ignored:
         for path, _ in pointers.expand(payload, parameter.tokens):
             findings.append(rule("ignored-parameter").finding(
                 pointers.to_pointer(path), hint=f"remove {_code(parameter.name)}",
                 name=_code(parameter.name), offering=index.offering.id, reason=parameter.ignored,
             ))
+    for carriers, warning in plan.unset_defaults:
+        if not any(pointers.exists(payload, tokens) for tokens in carriers):
+            findings.append(warning)
+    return findings
+
+
+def _plan(registry: Registry, index: OfferingIndex) -> _Plan:
+    unset_defaults = []
     for difference in default_differences(registry, index.offering.id):
-        carriers = index.by_concept(difference.concept)
-        if any(pointers.exists(payload, p.tokens) for p in carriers):
-            continue
         parameter = difference.parameter
         by_value: dict[str, list[str]] = {}
         for offering_id, value in difference.others:
             by_value.setdefault(json.dumps(value), []).append(offering_id)
         others = "; ".join(f"{value} on {', '.join(ids)}" for value, ids in by_value.items())
-        findings.append(rule("default-differs").finding(
+        warning = rule("default-differs").finding(
             parameter.pattern,
             hint=f"set {_code(parameter.name)} explicitly so the payload behaves the same at every provider",
             name=_code(parameter.name), offering=index.offering.id, own=json.dumps(parameter.default),
             others=f"the same model defaults to {others}",
-        ))
-    return findings
-
-
-def _ignored(registry: Registry, index: OfferingIndex) -> list[Parameter]:
-    return registry.cached("ignored", index.offering.id,
-                           lambda: [p for p in index.parameters if p.ignored and p.variant is None])
+        )
+        carriers = tuple(p.tokens for p in index.by_concept(difference.concept))
+        unset_defaults.append((carriers, warning))
+    ignored = tuple(p for p in index.parameters if p.ignored and p.variant is None)
+    return _Plan(ignored, tuple(unset_defaults))
 
 
 def primary(index: OfferingIndex, concept: str) -> Parameter | None:

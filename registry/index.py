@@ -61,6 +61,8 @@ class OfferingIndex:
     offering: Offering
     parameters: tuple[Parameter, ...]
     rules: tuple[RulePlan, ...]
+    # The same rules grouped by where they sit, so the engine looks each location up once.
+    rule_groups: tuple[tuple[tuple[str, ...], tuple[RulePlan, ...]], ...] = ()
 
     def by_concept(self, concept: str) -> list[Parameter]:
         """Parameters carrying a concept, shallowest first (the top-level one before overrides)."""
@@ -76,7 +78,11 @@ def _build(registry: Registry, offering: Offering) -> OfferingIndex:
     walker = _Walker(registry)
     layers, seen = walker.layers(offering.schema, offering.uri, frozenset())
     walker.walk(layers, seen, (), required=True, variant=None)
-    return OfferingIndex(offering, tuple(walker.parameters), tuple(walker.rules))
+    groups: dict[tuple[str, ...], list[RulePlan]] = {}
+    for plan in walker.rules:
+        groups.setdefault(plan.tokens, []).append(plan)
+    return OfferingIndex(offering, tuple(walker.parameters), tuple(walker.rules),
+                         tuple((tokens, tuple(plans)) for tokens, plans in groups.items()))
 
 
 class _Walker:

@@ -6,7 +6,8 @@ member of an object, so `/inputs/audio/*/id` reaches the id of every audio input
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Iterable
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -20,6 +21,7 @@ def to_pointer(path: Iterable[str | int]) -> str:
     return "".join("/" + escape(token) for token in path)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(pointer: str) -> tuple[str, ...]:
     """Split a pointer (or pattern) into unescaped tokens; "" is the whole document."""
     if pointer == "":
@@ -29,34 +31,63 @@ def parse(pointer: str) -> tuple[str, ...]:
     return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/"))
 
 
-def _child(value: Any, token: str) -> tuple[bool, Any]:
-    if isinstance(value, dict):
-        return (token in value, value.get(token))
-    if isinstance(value, list) and token.isdigit() and (token == "0" or token[0] != "0"):
-        index = int(token)
-        return (index < len(value), value[index] if index < len(value) else None)
-    return (False, None)
+def expand(document: Any, tokens: tuple[str, ...]) -> list[tuple[Path, Any]]:
+    """Every (path, value) of `document` the pattern reaches, in document order.
+
+    Breadth-first over the tokens rather than recursive generators: this runs for every
+    rule of every payload, so it is on the hot path of validation."""
+    frontier: list[tuple[Path, Any]] = [((), document)]
+    for token in tokens:
+        reached: list[tuple[Path, Any]] = []
+        for path, value in frontier:
+            if token == "*":
+                if isinstance(value, dict):
+                    reached.extend(((*path, key), item) for key, item in value.items())
+                elif isinstance(value, list):
+                    reached.extend(((*path, index), item) for index, item in enumerate(value))
+            elif isinstance(value, dict):
+                if token in value:
+                    reached.append(((*path, token), value[token]))
+            elif isinstance(value, list) and token.isdigit() and (token == "0" or token[0] != "0"):
+                index = int(token)
+                if index < len(value):
+                    reached.append(((*path, index), value[index]))
+        if not reached:
+            return reached
+        frontier = reached
+    return frontier
 
 
-def expand(document: Any, tokens: tuple[str, ...], start: Path = ()) -> Iterator[tuple[Path, Any]]:
-    """Yield (path, value) for every location of `document` the pattern reaches."""
-    if not tokens:
-        yield start, document
-        return
-    head, rest = tokens[0], tokens[1:]
-    if head == "*":
-        if isinstance(document, dict):
-            for key, value in document.items():
-                yield from expand(value, rest, (*start, key))
-        elif isinstance(document, list):
-            for index, value in enumerate(document):
-                yield from expand(value, rest, (*start, index))
-        return
-    found, value = _child(document, head)
-    if found:
-        key: str | int = int(head) if isinstance(document, list) else head
-        yield from expand(value, rest, (*start, key))
+def values(document: Any, tokens: tuple[str, ...]) -> list[Any]:
+    """The values `expand` reaches, without their paths: the cheap question rules ask of
+    every payload; paths are worked out only for a value that breaks a rule."""
+    current = [document]
+    for token in tokens:
+        reached: list[Any] = []
+        if token == "*":
+            for value in current:
+                if type(value) is dict:
+                    reached.extend(value.values())
+                elif type(value) is list:
+                    reached.extend(value)
+        else:
+            for value in current:
+                if type(value) is dict:
+                    if token in value:
+                        reached.append(value[token])
+                elif type(value) is list and token.isdigit() and (token == "0" or token[0] != "0"):
+                    if int(token) < len(value):
+                        reached.append(value[int(token)])
+        if not reached:
+            return reached
+        current = reached
+    return current
+
+
+def path_of(document: Any, tokens: tuple[str, ...], target: Any) -> Path:
+    """The path at which the pattern reaches `target` (compared by identity)."""
+    return next(path for path, value in expand(document, tokens) if value is target)
 
 
 def exists(document: Any, tokens: tuple[str, ...]) -> bool:
-    return next(expand(document, tokens), None) is not None
+    return bool(values(document, tokens))

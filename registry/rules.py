@@ -14,21 +14,29 @@ from typing import Any
 from . import pointers
 from .catalog import rule
 from .findings import Finding
-from .index import RulePlan
+from .index import OfferingIndex, RulePlan
 from .loading import closest
 
 
-def check(plans: tuple[RulePlan, ...], payload: Any) -> list[Finding]:
+def check(index: OfferingIndex, payload: Any) -> list[Finding]:
     findings: list[Finding] = []
-    for plan in plans:
-        findings.extend(_KEYWORDS[plan.keyword](plan, payload))
+    # Rules are grouped by location: each is looked up once, and a location the payload
+    # does not have (no segments, say) costs that one lookup and nothing more.
+    for tokens, plans in index.rule_groups:
+        reached = pointers.values(payload, tokens)
+        if reached:
+            for plan in plans:
+                findings.extend(_KEYWORDS[plan.keyword](plan, payload, reached))
     return findings
 
 
-def _objects(plan: RulePlan, payload: Any) -> Iterator[tuple[pointers.Path, dict[str, Any]]]:
-    for path, value in pointers.expand(payload, plan.tokens):
-        if isinstance(value, dict):
-            yield path, value
+def _objects(reached: list[Any]) -> Iterator[dict[str, Any]]:
+    return (value for value in reached if type(value) is dict)
+
+
+def _at(payload: Any, plan: RulePlan, obj: dict[str, Any], name: str) -> str:
+    """The pointer of property `name` of an object the plan reached."""
+    return pointers.to_pointer((*pointers.path_of(payload, plan.tokens, obj), name))
 
 
 def _code(pattern_or_name: str) -> str:
@@ -43,13 +51,24 @@ def _hashable(value: Any) -> bool:
     return isinstance(value, (str, int, float, bool)) or value is None
 
 
+def _identity(value: Any) -> tuple[bool, Any]:
+    """Ids compare by value, but the string "1" and the number 1 are different ids."""
+    return (type(value) is str, value)
+
+
 def _values_at(payload: Any, patterns: list[str]) -> Iterator[tuple[pointers.Path, Any]]:
     for pattern in patterns:
         yield from pointers.expand(payload, pointers.parse(pattern))
 
 
-def _ref(plan: RulePlan, payload: Any) -> Iterator[Finding]:
-    defined = list(dict.fromkeys(value for _, value in _values_at(payload, plan.argument) if _hashable(value)))
+def _ref(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
+    references = [v for v in reached if type(v) is str]
+    if not references:
+        return
+    defined = list(dict.fromkeys(v for p in plan.argument for v in pointers.values(payload, pointers.parse(p))
+                                 if _hashable(v)))
+    if all(reference in defined for reference in references):
+        return
     targets = " or ".join(_code(p) for p in plan.argument)
     for path, value in pointers.expand(payload, plan.tokens):
         if isinstance(value, str) and value not in defined:
@@ -62,13 +81,16 @@ def _ref(plan: RulePlan, payload: Any) -> Iterator[Finding]:
             )
 
 
-def _unique(plan: RulePlan, payload: Any) -> Iterator[Finding]:
+def _unique(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
     for group in plan.argument:
+        ids = [v for p in group for v in pointers.values(payload, pointers.parse(p)) if _hashable(v)]
+        if len(set(map(_identity, ids))) == len(ids):
+            continue
         first_seen: dict[Any, pointers.Path] = {}
         for path, value in _values_at(payload, group):
             if not _hashable(value):
                 continue
-            key = (type(value) is str, value)
+            key = _identity(value)
             if key in first_seen:
                 yield rule("id-duplicate").finding(
                     pointers.to_pointer(path), hint="give every input its own id",
@@ -79,8 +101,8 @@ def _unique(plan: RulePlan, payload: Any) -> Iterator[Finding]:
                 first_seen[key] = path
 
 
-def _order(plan: RulePlan, payload: Any) -> Iterator[Finding]:
-    for path, obj in _objects(plan, payload):
+def _order(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
+    for obj in _objects(reached):
         for pair in plan.argument:
             lesser, greater = obj.get(pair["lesser"]), obj.get(pair["greater"])
             if not (_is_number(lesser) and _is_number(greater)):
@@ -89,54 +111,54 @@ def _order(plan: RulePlan, payload: Any) -> Iterator[Finding]:
                 continue
             relation = "greater than or equal to" if pair["allowEqual"] else "greater than"
             yield rule("out-of-order").finding(
-                pointers.to_pointer((*path, pair["greater"])),
+                _at(payload, plan, obj, pair["greater"]),
                 greater=_code(pair["greater"]), greater_value=greater, relation=relation,
                 lesser=_code(pair["lesser"]), lesser_value=lesser,
             )
 
 
-def _together(plan: RulePlan, payload: Any) -> Iterator[Finding]:
-    for path, obj in _objects(plan, payload):
+def _together(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
+    for obj in _objects(reached):
         for group in plan.argument:
             present = [name for name in group if name in obj]
             if not present or len(present) == len(group):
                 continue
             for missing in (name for name in group if name not in obj):
                 yield rule("co-required").finding(
-                    pointers.to_pointer((*path, missing)),
+                    _at(payload, plan, obj, missing),
                     hint=f"add {_code(missing)} or remove {', '.join(_code(p) for p in present)}",
                     missing=_code(missing), present=" and ".join(_code(p) for p in present),
                     group=" and ".join(_code(n) for n in group),
                 )
 
 
-def _exclusive(plan: RulePlan, payload: Any) -> Iterator[Finding]:
-    for path, obj in _objects(plan, payload):
+def _exclusive(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
+    for obj in _objects(reached):
         for group in plan.argument:
             present = [name for name in group if name in obj]
             for later in present[1:]:
                 yield rule("mutually-exclusive").finding(
-                    pointers.to_pointer((*path, later)), hint=f"keep only one of {', '.join(_code(p) for p in present)}",
+                    _at(payload, plan, obj, later), hint=f"keep only one of {', '.join(_code(p) for p in present)}",
                     name=_code(later), other=_code(present[0]),
                 )
 
 
-def _exactly_one_of(plan: RulePlan, payload: Any) -> Iterator[Finding]:
-    for path, _ in _objects(plan, payload):
+def _exactly_one_of(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
+    for obj in _objects(reached):
         for group in plan.argument:
             present = [p for p in group if pointers.exists(payload, pointers.parse(p))]
             if len(present) == 1:
                 continue
             found = "none" if not present else f"{len(present)}: " + ", ".join(_code(p) for p in present)
             yield rule("exactly-one-of").finding(
-                pointers.to_pointer(path),
+                pointers.to_pointer(pointers.path_of(payload, plan.tokens, obj)),
                 hint="remove all but one" if present else f"add one of {', '.join(_code(p) for p in group)}",
                 group=", ".join(_code(p) for p in group), found=found,
             )
 
 
-def _requires(plan: RulePlan, payload: Any) -> Iterator[Finding]:
-    for _ in _objects(plan, payload):
+def _requires(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
+    for _obj in _objects(reached):
         for requirement in plan.argument:
             if pointers.exists(payload, pointers.parse(requirement["if"])) and not pointers.exists(
                 payload, pointers.parse(requirement["then"])
@@ -146,8 +168,8 @@ def _requires(plan: RulePlan, payload: Any) -> Iterator[Finding]:
                 )
 
 
-def _count(plan: RulePlan, payload: Any) -> Iterator[Finding]:
-    for _ in _objects(plan, payload):
+def _count(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
+    for _obj in _objects(reached):
         for spec in plan.argument:
             when, unless = spec.get("when"), spec.get("unless")
             if when and not pointers.exists(payload, pointers.parse(when)):
@@ -156,13 +178,17 @@ def _count(plan: RulePlan, payload: Any) -> Iterator[Finding]:
                 continue
             ((field, accepted),) = spec["where"].items()
             low, high = spec.get("min"), spec.get("max")
-            for path, array in pointers.expand(payload, pointers.parse(spec["in"])):
-                if not isinstance(array, list):
+            where = pointers.parse(spec["in"])
+            for array in pointers.values(payload, where):
+                if type(array) is not list:
                     continue
-                found = sum(1 for item in array if isinstance(item, dict) and _hashable(item.get(field))
-                            and item.get(field) in accepted)
+                found = 0
+                for item in array:
+                    if type(item) is dict and _hashable(kind := item.get(field)) and kind in accepted:
+                        found += 1
                 if (low is None or found >= low) and (high is None or found <= high):
                     continue
+                path = pointers.path_of(payload, where, array)
                 condition = f" when {_code(when)} is given" if when else (f" without {_code(unless)}" if unless else "")
                 yield rule("count").finding(
                     pointers.to_pointer(path),
@@ -182,7 +208,7 @@ def _expectation(low: int | None, high: int | None) -> str:
     return f"between {low} and {high}"
 
 
-_KEYWORDS: dict[str, Callable[[RulePlan, Any], Iterator[Finding]]] = {
+_KEYWORDS: dict[str, Callable[[RulePlan, Any, list[Any]], Iterator[Finding]]] = {
     "x-ref": _ref,
     "x-unique": _unique,
     "x-order": _order,

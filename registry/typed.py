@@ -33,9 +33,9 @@ class RequestModel(ClientModel):
         from .rules import check
         from .validation import default_registry
 
-        plans = index_of(default_registry(), self.offering).rules
+        index = index_of(default_registry(), self.offering)
         payload = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        errors = check(plans, payload)
+        errors = check(index, payload)
         if errors:
             raise ValueError("; ".join(f"[{f.rule}] {f.pointer or '/'}: {f.message}" for f in errors))
         return self

@@ -40,7 +40,7 @@ def validate(payload: Any, offering: str | None = None, *, registry: Registry | 
     assert chosen is not None
     index = index_of(registry, chosen.id)
     findings = structural.check(registry, chosen, payload, functools.partial(_unknown_hint, registry))
-    findings += rules.check(index.rules, payload)
+    findings += rules.check(index, payload)
     findings += advisories.check(registry, index, payload)
     return Report(chosen.id, tuple(sorted(findings, key=_reading_order)))
 
