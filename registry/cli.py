@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -66,11 +67,15 @@ def main() -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--offering", metavar="PROVIDER/MODEL",
               help="Check every payload against this offering instead of detecting it.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True, help="text for people; json (documented shape); github workflow annotations; SARIF 2.1.0.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="error", show_default=True,
               help="Exit 1 when a finding at or above this severity is reported.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Text format: colour severities; auto means on a terminal unless NO_COLOR is set.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only findings and the summary.")
-def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, quiet: bool) -> None:
+def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, color: str,
+             quiet: bool) -> None:
     """Validate request payload FILES (JSON, YAML, JSONL; - for stdin).
 
     The offering of each payload is, in this order: --offering; the [tool.capreg.offerings]
@@ -96,7 +101,11 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
         raise click.UsageError(str(exc)) from None
 
     out = sys.stdout
-    reporter = REPORTERS[output_format](out) if output_format == "json" else REPORTERS["text"](out, quiet=quiet)
+    if output_format == "text":
+        use_color = color == "always" or (color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
+        reporter = REPORTERS["text"](out, quiet=quiet, color=use_color)
+    else:
+        reporter = REPORTERS[output_format](out)
     summary = Summary()
     threshold = Severity(fail_on).rank
     failed = unreadable = False
@@ -112,7 +121,8 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
                 unreadable |= unread
             else:
                 report = validate_payload(payload.value, chosen, registry=registry)
-                result = Result(display, payload.index, payload.line, report.offering, report.findings)
+                result = Result(display, payload.index, payload.line, report.offering, report.findings,
+                                _positions(payload, report.findings))
                 unread = False
             failed |= any(f.severity.rank >= threshold for f in result.findings)
             summary.add(result, unread)
@@ -120,6 +130,21 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
         reporter.file_end(display)
     reporter.finish(summary)
     sys.exit(EXIT_USAGE if unreadable else EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _positions(payload: Any, findings: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Line and column of each finding in the payload's text (only payloads with findings pay for this)."""
+    if not findings or payload.source is None:
+        return ()
+    from .positions import locate
+
+    located = []
+    for finding in findings:
+        position = locate(payload.source, payload.syntax, finding.pointer, payload.index)
+        if position is not None and payload.line is not None and payload.syntax == "json":
+            position = (payload.line + position[0] - 1, position[1])  # a JSONL line: its text is that line
+        located.append(position)
+    return tuple(located)
 
 
 @main.command(name="list")

@@ -1,5 +1,6 @@
 """Reporters: how `capreg validate` prints results. They stream, one payload at a time, so
-a million-line JSONL file is reported in bounded memory.
+a million-line JSONL file is reported in bounded memory (SARIF, a single JSON document
+whose rules table comes first, keeps only the findings).
 
 `--format json` is a stable, documented shape (README, "JSON output")::
 
@@ -7,7 +8,8 @@ a million-line JSONL file is reported in bounded memory.
      "files": [{"file": "a.json",
                 "payloads": [{"index": 0, "line": null, "offering": "runware/lipsync-2",
                               "valid": false,
-                              "findings": [{"rule", "severity", "pointer", "message", "hint"}]}]}],
+                              "findings": [{"rule", "severity", "pointer", "message", "hint",
+                                            "line", "column"}]}]}],
      "summary": {"files", "payloads", "valid", "invalid", "unreadable", "errors", "warnings", "infos"}}
 """
 
@@ -17,7 +19,9 @@ import json
 from dataclasses import dataclass, field
 from typing import IO
 
+from .catalog import RULES
 from .findings import Finding, Severity
+from .positions import Position
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,10 @@ class Result:
     line: int | None
     offering: str | None
     findings: tuple[Finding, ...]
+    positions: tuple[Position | None, ...] = ()  # (line, column) of each finding, when known
+
+    def located(self) -> list[tuple[Finding, Position | None]]:
+        return list(zip(self.findings, self.positions or (None,) * len(self.findings)))
 
     @property
     def valid(self) -> bool:
@@ -76,9 +84,12 @@ class Reporter:
 class TextReporter(Reporter):
     """One line per finding, `file[:line]: severity[rule] pointer: message`, then a summary."""
 
-    def __init__(self, out: IO[str], quiet: bool = False) -> None:
+    COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+    def __init__(self, out: IO[str], quiet: bool = False, color: bool = False) -> None:
         super().__init__(out)
         self.quiet = quiet
+        self.color = color
         self._clean: list[Result] = []
         self._payloads = 0
 
@@ -91,10 +102,15 @@ class TextReporter(Reporter):
             if len(self._clean) < 2:  # the first one names the offering; the count is enough after
                 self._clean.append(result)
             return
-        location = result.file if result.line is None else f"{result.file}:{result.line}"
-        for finding in result.findings:
+        for finding, position in result.located():
+            location = _location(result, position)
             pointer = finding.pointer or "(payload)"
-            self.out.write(f"{location}: {finding.severity}[{finding.rule}] {pointer}: {finding.message}\n")
+            severity = f"{finding.severity}[{finding.rule}]"
+            if self.color:
+                import click
+
+                severity = click.style(severity, fg=self.COLORS[finding.severity], bold=True)
+            self.out.write(f"{location}: {severity} {pointer}: {finding.message}\n")
             if finding.hint:
                 self.out.write(f"    hint: {finding.hint}\n")
 
@@ -132,9 +148,13 @@ class JsonReporter(Reporter):
         self._first_file, self._first_payload = False, True
 
     def result(self, result: Result) -> None:
+        findings = []
+        for finding, position in result.located():
+            line, column = position or (None, None)
+            findings.append({**finding.as_dict(), "line": line, "column": column})
         record = {
             "index": result.index, "line": result.line, "offering": result.offering, "valid": result.valid,
-            "findings": [f.as_dict() for f in result.findings],
+            "findings": findings,
         }
         self.out.write(("" if self._first_payload else ", ") + json.dumps(record, ensure_ascii=False))
         self._first_payload = False
@@ -146,4 +166,86 @@ class JsonReporter(Reporter):
         self.out.write('], "summary": ' + json.dumps(summary.as_dict()) + "}\n")
 
 
-REPORTERS = {"text": TextReporter, "json": JsonReporter}
+def _location(result: Result, position: Position | None) -> str:
+    """`file:line:col`, the form editors and CI logs turn into links."""
+    if position is not None:
+        return f"{result.file}:{position[0]}:{position[1]}"
+    return result.file if result.line is None else f"{result.file}:{result.line}"
+
+
+class GithubReporter(Reporter):
+    """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
+
+    COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+    def result(self, result: Result) -> None:
+        for finding, position in result.located():
+            properties = [f"file={_escape_property(result.file)}"]
+            line = position[0] if position else result.line
+            if line is not None:
+                properties.append(f"line={line}")
+            if position is not None:
+                properties.append(f"col={position[1]}")
+            properties.append(f"title={_escape_property(f'capreg {finding.rule}')}")
+            text = f"{finding.pointer or '(payload)'}: {finding.message}" + (f" (hint: {finding.hint})" if finding.hint else "")
+            self.out.write(f"::{self.COMMANDS[finding.severity]} {','.join(properties)}::{_escape_data(text)}\n")
+
+    def finish(self, summary: Summary) -> None:
+        counts = summary.as_dict()
+        self.out.write(f"capreg: {summary.payloads} payloads, {counts['errors']} errors, {counts['warnings']} warnings\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class SarifReporter(Reporter):
+    """SARIF 2.1.0, for code-scanning dashboards. One run; the rules table lists every rule id."""
+
+    LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+    def __init__(self, out: IO[str]) -> None:
+        super().__init__(out)
+        self.results: list[dict[str, object]] = []
+
+    def result(self, result: Result) -> None:
+        for finding, position in result.located():
+            physical: dict[str, object] = {"artifactLocation": {"uri": result.file}}
+            line = position[0] if position else result.line
+            if line is not None:
+                region: dict[str, int] = {"startLine": line}
+                if position is not None:
+                    region["startColumn"] = position[1]
+                physical["region"] = region
+            location: dict[str, object] = {"physicalLocation": physical}
+            if finding.pointer:
+                location["logicalLocations"] = [{"fullyQualifiedName": finding.pointer, "kind": "member"}]
+            text = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
+            self.results.append({
+                "ruleId": finding.rule, "ruleIndex": list(RULES).index(finding.rule),
+                "level": self.LEVELS[finding.severity], "message": {"text": text}, "locations": [location],
+            })
+
+    def finish(self, summary: Summary) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            tool_version = version("capreg")
+        except PackageNotFoundError:
+            tool_version = "0"
+        rules = [{"id": r.id, "shortDescription": {"text": r.summary},
+                  "defaultConfiguration": {"level": self.LEVELS[r.severity]}} for r in RULES.values()]
+        log = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "capreg", "version": tool_version, "rules": rules}},
+                      "results": self.results}],
+        }
+        self.out.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+
+
+REPORTERS = {"text": TextReporter, "json": JsonReporter, "github": GithubReporter, "sarif": SarifReporter}

@@ -54,11 +54,11 @@ def test_exit_0_when_clean(tmp_path):
     assert f"{tmp_path / 'good.json'}: ok (sync/toy)" in result.output
 
 
-def test_exit_1_on_an_error_finding(tmp_path):
-    path = write(tmp_path / "bad.json", json.dumps(BAD))
+def test_exit_1_on_an_error_finding_with_its_line_and_column(tmp_path):
+    path = write(tmp_path / "bad.json", json.dumps(BAD, indent=2))  # "syncMode" is on line 12, column 5
     result = run("validate", path)
     assert result.exit_code == 1
-    assert (f'{path}: error[enum] /settings/syncMode: `syncMode` must be one of "bounce", "loop", "cut_off"; '
+    assert (f'{path}:12:5: error[enum] /settings/syncMode: `syncMode` must be one of "bounce", "loop", "cut_off"; '
             'found the string "bouncy"\n    hint: did you mean "bounce"?') in result.output
 
 
@@ -138,6 +138,8 @@ def test_jsonl_one_payload_a_line_with_a_broken_line(tmp_path):
     assert [(p["index"], p["line"], p["valid"]) for p in entry["payloads"]] == [(0, 1, True), (1, 2, False), (2, 4, False)]
     assert entry["payloads"][1]["findings"][0]["rule"] == "parse-error"
     assert "line 2 column 2" in entry["payloads"][1]["findings"][0]["message"]
+    enum_finding = entry["payloads"][2]["findings"][0]
+    assert (enum_finding["rule"], enum_finding["line"], enum_finding["column"]) == ("enum", 4, 84)
     assert report["summary"] == {"files": 1, "payloads": 3, "valid": 1, "invalid": 1, "unreadable": 1,
                                  "errors": 2, "warnings": 0, "infos": 0}
 
@@ -151,10 +153,60 @@ def test_yaml_with_several_documents(tmp_path):
     assert result.exit_code == 1
 
 
+def test_yaml_positions(tmp_path):
+    path = write(tmp_path / "bad.yaml", "model: toy-1\ninputs:\n  audio:\n    - id: a\n      source: s\n"
+                                         "settings:\n  syncMode: bouncy\n")
+    result = run("validate", path)
+    assert f"{path}:7:3: error[enum] /settings/syncMode" in result.output
+
+
+def test_github_annotations(tmp_path):
+    path = write(tmp_path / "bad,file.json", json.dumps(BAD, indent=2))
+    result = run("validate", "--format", "github", path)
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if line.startswith("::error"))
+    escaped = path.replace(",", "%2C")
+    assert line == (f"::error file={escaped},line=12,col=5,title=capreg enum::/settings/syncMode: `syncMode` must be one of "
+                    '"bounce", "loop", "cut_off"; found the string "bouncy" (hint: did you mean "bounce"?)')
+
+
+def test_sarif_output_validates_against_the_sarif_2_1_0_schema(tmp_path):
+    from jsonschema import Draft202012Validator
+
+    from .conftest import ROOT
+
+    bad = write(tmp_path / "bad.json", json.dumps(BAD, indent=2))
+    broken = write(tmp_path / "broken.json", "{")
+    warned = dict(GOOD, settings={})
+    warn = write(tmp_path / "warn.json", json.dumps(warned))
+    result = run("validate", "--format", "sarif", bad, broken, warn)
+    assert result.exit_code == 2
+    log = json.loads(result.output)
+    schema = json.loads((ROOT / "tests/data/sarif-2.1.0.json").read_text(encoding="utf-8"))
+    errors = [e.message for e in Draft202012Validator(schema).iter_errors(log)]
+    assert errors == []
+    results = log["runs"][0]["results"]
+    assert [(r["ruleId"], r["level"]) for r in results] == [("enum", "error"), ("parse-error", "error"),
+                                                             ("default-differs", "warning")]
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 12, "startColumn": 5}
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+
+
+def test_colour_only_when_asked_or_on_a_terminal(tmp_path, monkeypatch):
+    path = write(tmp_path / "bad.json", json.dumps(BAD))
+    assert "\x1b[" not in run("validate", path).output  # not a terminal
+    coloured = CliRunner().invoke(main, ["validate", "--color", "always", path], color=True)
+    assert "\x1b[31m\x1b[1merror[enum]" in coloured.output
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in CliRunner().invoke(main, ["validate", path], color=True).output
+
+
 def test_stdin(tmp_path):
     result = run("validate", "-", stdin=json.dumps(BAD))
     assert result.exit_code == 1
-    assert "<stdin>: error[enum]" in result.output
+    assert "<stdin>:1:84: error[enum]" in result.output
     result = run("validate", "-", stdin="model: toy-1\ninputs: {audio: [{id: a, source: s}]}\nsettings: {syncMode: loop}\n")
     assert result.exit_code == 0, result.output
 
@@ -168,7 +220,7 @@ def test_json_output_shape(tmp_path):
             "index": 0, "line": None, "offering": "sync/toy", "valid": False,
             "findings": [{"rule": "enum", "severity": "error", "pointer": "/settings/syncMode",
                           "message": '`syncMode` must be one of "bounce", "loop", "cut_off"; found the string "bouncy"',
-                          "hint": 'did you mean "bounce"?'}]}]}],
+                          "hint": 'did you mean "bounce"?', "line": 1, "column": 84}]}]}],
         "summary": {"files": 1, "payloads": 1, "valid": 0, "invalid": 1, "unreadable": 0,
                     "errors": 1, "warnings": 0, "infos": 0},
     }
