@@ -75,11 +75,22 @@ def write(expected: dict[str, str], output: Path) -> list[str]:
 
 @click.command()
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when generated/ is stale.")
+@click.option("--schemas", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="The schema tree to generate from (default: $CAPREG_SCHEMAS, else the installed schemas).")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT,
               show_default="generated/ of the checkout", help="Where the generated files live.")
-def generate(check: bool, output: Path) -> None:
+def generate(check: bool, schemas: Path | None, output: Path) -> None:
     """Generate typed clients (pydantic v2) and Markdown docs from the schemas."""
-    registry = load_registry()
+    if schemas is None:
+        registry = load_registry()
+    else:
+        from .errors import RegistryError
+        from .loading import load
+
+        try:
+            registry = load(schemas)
+        except RegistryError as exc:
+            raise click.UsageError(f"the schema tree {schemas} cannot be loaded: {exc}") from None
     if check:
         diffs = stale(registry, output)
         for diff in diffs:
