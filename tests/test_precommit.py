@@ -44,7 +44,7 @@ def test_validate_hook_passes_good_payloads_and_fails_bad_ones(tmp_path):
 
     failed = try_repo("payloads/good.json", "payloads/bad.json")
     assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "payloads/bad.json:34:18: error[ref-unknown] /providerSettings/sync/segments/1/ref" in failed.stdout
+    assert "payloads/bad.json:29:11: error[ref-unknown] /providerSettings/sync/segments/1/ref" in failed.stdout
     assert "payloads/good.json: ok (runware/lipsync-2)" in failed.stdout
 
 
