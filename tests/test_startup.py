@@ -1,0 +1,44 @@
+"""`capreg validate` starts fast: it imports nothing it does not need (python -X importtime)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+# Never on the validate path: the typed clients, the code generator, docs and comparison.
+ALWAYS_DENIED = {"pydantic", "pydantic_core", "datamodel_code_generator", "black", "isort", "jinja2", "requests",
+                 "httpx", "registry.codegen", "registry.docs", "registry.generate", "registry.typed",
+                 "registry.compare", "registry.lint"}
+# Needed only to explain an invalid payload, or to read YAML.
+VALID_JSON_DENIED = ALWAYS_DENIED | {"jsonschema", "referencing", "yaml"}
+
+
+def imported_modules(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "registry.cli", *args],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip())
+    assert "registry.validation" in names  # the measurement itself works
+    return names
+
+
+def test_valid_json_payload_imports_no_heavy_module(tmp_path):
+    payload = tmp_path / "good.json"
+    shutil.copy(ROOT / "examples/runware/lipsync-2/valid/seed-001-lipsync-2-audio.json", payload)
+    assert imported_modules("validate", str(payload)) & VALID_JSON_DENIED == set()
+
+
+@pytest.mark.parametrize("case", ["examples/runware/lipsync-2/invalid", "examples/sync/lipsync-2/invalid"])
+def test_invalid_payloads_import_the_detailed_engine_but_not_pydantic(case):
+    files = sorted(str(p) for p in (ROOT / case).glob("*.json"))
+    modules = imported_modules("validate", *files)
+    assert "jsonschema" in modules
+    assert modules & ALWAYS_DENIED == set()
