@@ -74,18 +74,18 @@ def main() -> None:
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Text format: colour severities; auto means on a terminal unless NO_COLOR is set.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only findings and the summary.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes for many files; 0 (default) uses every CPU when there are enough files.")
 def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, color: str,
-             quiet: bool) -> None:
+             quiet: bool, jobs: int) -> None:
     """Validate request payload FILES (JSON, YAML, JSONL; - for stdin).
 
     The offering of each payload is, in this order: --offering; the [tool.capreg.offerings]
     mapping of the nearest pyproject.toml; the model id inside the payload.
     """
-    from . import payloads
-    from .catalog import RULES
+    from .batch import check_files, default_jobs
     from .config import ConfigError, find_offering_map
-    from .reporting import REPORTERS, Result, Summary
-    from .validation import validate as validate_payload
+    from .reporting import REPORTERS, Summary
 
     registry = load_registry()
     if offering is not None and offering not in registry.offerings:
@@ -100,6 +100,11 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
 
+    def offering_for(name: str) -> str | None:
+        if offering or offering_map is None or name == "-":
+            return offering
+        return offering_map.offering_for(name)
+
     out = sys.stdout
     if output_format == "text":
         use_color = color == "always" or (color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
@@ -109,42 +114,17 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     summary = Summary()
     threshold = Severity(fail_on).rank
     failed = unreadable = False
-    for name in files:
+    for display, results in check_files(list(files), offering_for, registry, jobs or default_jobs()):
         summary.files += 1
-        chosen = offering or (offering_map.offering_for(name) if offering_map and name != payloads.STDIN else None)
-        display = "<stdin>" if name == payloads.STDIN else name
         reporter.file_begin(display)
-        for payload in payloads.read(name):
-            if payload.problem is not None:
-                result = Result(display, payload.index, payload.line, chosen, (payload.problem,))
-                unread = RULES[payload.problem.rule].kind == "input"
-                unreadable |= unread
-            else:
-                report = validate_payload(payload.value, chosen, registry=registry)
-                result = Result(display, payload.index, payload.line, report.offering, report.findings,
-                                _positions(payload, report.findings))
-                unread = False
+        for result in results:
+            unreadable |= result.unreadable
             failed |= any(f.severity.rank >= threshold for f in result.findings)
-            summary.add(result, unread)
+            summary.add(result)
             reporter.result(result)
         reporter.file_end(display)
     reporter.finish(summary)
     sys.exit(EXIT_USAGE if unreadable else EXIT_FINDINGS if failed else EXIT_OK)
-
-
-def _positions(payload: Any, findings: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Line and column of each finding in the payload's text (only payloads with findings pay for this)."""
-    if not findings or payload.source is None:
-        return ()
-    from .positions import locate
-
-    located = []
-    for finding in findings:
-        position = locate(payload.source, payload.syntax, finding.pointer, payload.index)
-        if position is not None and payload.line is not None and payload.syntax == "json":
-            position = (payload.line + position[0] - 1, position[1])  # a JSONL line: its text is that line
-        located.append(position)
-    return tuple(located)
 
 
 @main.command(name="list")

@@ -93,6 +93,19 @@ class Registry:
     def offerings_of(self, model: str) -> list[Offering]:
         return [o for o in self.offerings.values() if o.model == model]
 
+    def documents_for(self, offering: Offering) -> dict[str, Any]:
+        """The offering's schema and every document its `$ref`s reach: all an engine needs
+        (compiling only these keeps `capreg validate` on one file quick)."""
+        found: dict[str, Any] = {}
+        pending = [offering.uri]
+        while pending:
+            uri = pending.pop()
+            if uri in found:
+                continue
+            found[uri] = self.documents[uri]
+            pending.extend(urldefrag(urljoin(uri, ref))[0] for ref in _refs_in(found[uri]))
+        return found
+
     def cached(self, kind: str, key: str, build: Callable[[], T]) -> T:
         try:
             return self._cache[kind, key]

@@ -78,7 +78,7 @@ def _read_stream(handle: IO[bytes], suffix: str) -> Iterator[Payload]:
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(handle)
         return
-    data = handle.read(MAX_DOCUMENT_BYTES + 1)
+    data = _read_limited(handle)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ReadError(rule("file-unreadable").finding(
             "", reason=f"it is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; a request payload is far smaller"))
@@ -91,6 +91,25 @@ def _read_stream(handle: IO[bytes], suffix: str) -> Iterator[Payload]:
         yield from _parse_yaml(text)
     else:
         yield from _sniff(text)
+
+
+def _read_limited(handle: IO[bytes]) -> bytes:
+    """At most MAX_DOCUMENT_BYTES + 1 bytes. A regular file says its size up front, so it is
+    read in one call sized to it (asking for 16 MiB would allocate 16 MiB every time)."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        size = 0
+    if size:
+        return handle.read(min(size, MAX_DOCUMENT_BYTES) + 1)
+    chunks, total = [], 0
+    while total <= MAX_DOCUMENT_BYTES:
+        chunk = handle.read(1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _sniff(text: str) -> Iterator[Payload]:
@@ -142,18 +161,23 @@ def _reject_constant(name: str) -> Any:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            # json.loads would keep the last one silently; the provider may keep the first.
-            raise ValueError(f"duplicate key {key!r} in one object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        # json.loads would keep the last one silently; the provider may keep the first.
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r} in one object")
+            seen.add(key)
     return result
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
 
 
 def _parse_json(text: str, line: int | None = None) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         detail = f"{exc.msg} at line {line or exc.lineno} column {exc.colno}"
     except RecursionError:

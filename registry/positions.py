@@ -9,6 +9,7 @@ should hold it; a pointer to a member resolves to its key.
 from __future__ import annotations
 
 import bisect
+import re
 from json.decoder import scanstring
 from typing import Any
 
@@ -41,6 +42,11 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+_SPACE = re.compile(r"[ \t\r\n\ufeff]*")
+_STRUCTURE = re.compile(r'["\[\]{}]')  # what matters when skipping a value: strings and nesting
+_SCALAR_END = re.compile(r"[,\]}\s]|$")
+
+
 class _JsonWalker:
     """Follows a path through JSON text without building the document."""
 
@@ -48,35 +54,30 @@ class _JsonWalker:
         self.text = text
 
     def _space(self, i: int) -> int:
-        text = self.text
-        while i < len(text) and text[i] in " \t\r\n\ufeff":
-            i += 1
-        return i
+        return _SPACE.match(self.text, i).end()  # type: ignore[union-attr]  # the pattern matches empty
 
     def _skip(self, i: int) -> int:
         """The offset just past the value that starts at `i`."""
         text = self.text
+        i = self._space(i)
+        if text[i] == '"':
+            return scanstring(text, i + 1)[1]
+        if text[i] not in "[{":
+            return _SCALAR_END.search(text, i).start()  # type: ignore[union-attr]  # `$` always matches
         depth = 0
         while True:
-            i = self._space(i)
-            char = text[i]
+            match = _STRUCTURE.search(text, i)
+            if match is None:
+                raise ValueError("unterminated value")
+            char, i = match.group(), match.end()
             if char == '"':
-                i = scanstring(text, i + 1)[1]
+                i = scanstring(text, i)[1]
             elif char in "[{":
                 depth += 1
-                i += 1
-                continue
-            elif char in "]}":
-                depth -= 1
-                i += 1
-            elif char in ",:":
-                i += 1
-                continue
             else:
-                while i < len(text) and text[i] not in ",]} \t\r\n":
-                    i += 1
-            if depth == 0:
-                return i
+                depth -= 1
+                if depth == 0:
+                    return i
 
     def find(self, tokens: tuple[str, ...]) -> int | None:
         text = self.text

@@ -42,6 +42,11 @@ class Result:
     def valid(self) -> bool:
         return not any(f.severity is Severity.ERROR for f in self.findings)
 
+    @property
+    def unreadable(self) -> bool:
+        """The payload (or its whole file) could not be read, so nothing was checked."""
+        return any(RULES[f.rule].kind == "input" for f in self.findings)
+
 
 @dataclass(slots=True)
 class Summary:
@@ -52,9 +57,9 @@ class Summary:
     unreadable: int = 0  # payloads (or whole files) that could not be read
     by_severity: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
 
-    def add(self, result: Result, unreadable: bool) -> None:
+    def add(self, result: Result) -> None:
         self.payloads += 1
-        if unreadable:
+        if result.unreadable:
             self.unreadable += 1
         elif result.valid:
             self.valid += 1

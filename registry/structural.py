@@ -34,7 +34,7 @@ def fast_validator(registry: Registry, offering: Offering) -> Any:
     def build() -> Any:
         import jsonschema_rs
 
-        resources = jsonschema_rs.Registry(list(registry.documents.items()), retriever=_refuse)
+        resources = jsonschema_rs.Registry(list(registry.documents_for(offering).items()), retriever=_refuse)
         return jsonschema_rs.Draft202012Validator(
             {"$ref": offering.uri}, registry=resources, retriever=_refuse, validate_formats=False
         )
@@ -53,7 +53,7 @@ def detailed_validator(registry: Registry, offering: Offering) -> Any:
             raise referencing.exceptions.NoSuchResource(ref=uri)
 
         resources = referencing.Registry(retrieve=refuse).with_resources(
-            (uri, DRAFT202012.create_resource(doc)) for uri, doc in registry.documents.items()
+            (uri, DRAFT202012.create_resource(doc)) for uri, doc in registry.documents_for(offering).items()
         )
         return Draft202012Validator({"$ref": offering.uri}, registry=resources)
 
