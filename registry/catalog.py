@@ -45,7 +45,7 @@ RULES: dict[str, Rule] = {
         Rule("offering-undetected", E, "detection", "The payload names no model id, so its offering cannot be chosen.",
              "cannot tell which offering this payload is for: {reason}"),
         Rule("offering-ambiguous", E, "detection", "Several offerings use the model id the payload names.",
-             "model id {value} at {pointer} is used by several offerings: {candidates}"),
+             "model id {value} at {at} is used by several offerings: {candidates}"),
         # -- the JSON Schema (structure) ------------------------------------------------
         Rule("type", E, "structure", "A value has the wrong JSON type.", "{name} must be {expected}; found {found}", "type"),
         Rule("required", E, "structure", "A required property is missing.",

@@ -56,7 +56,7 @@ def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None
     named: list[tuple[str, str]] = []
     candidates: list[Offering] = []
     for pointer, by_id in table.items():
-        value = next((v for _, v in pointers.expand(payload, pointers.parse(pointer))), None)
+        value = next(iter(pointers.values(payload, pointers.parse(pointer))), None)
         if isinstance(value, str):
             named.append((pointer, value))
             candidates += by_id.get(value, [])
@@ -66,13 +66,13 @@ def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None
         pointer, value = next((p, v) for p, v in named if v in table[p])
         return None, rule("offering-ambiguous").finding(
             pointer, hint="choose one with --offering (library: offering=...)",
-            value=json.dumps(value), pointer=pointer, candidates=", ".join(o.id for o in candidates),
+            value=json.dumps(value), at=pointer, candidates=", ".join(o.id for o in candidates),
         )
     if named:
         pointer, value = named[0]
         suggestion = closest(value, table[pointer])
         return None, rule("offering-unknown").finding(
-            pointer, hint=f"did you mean {suggestion!r}?" if suggestion else "`capreg list` shows every model id",
+            pointer, hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else "`capreg list` shows every model id",
             what="model id", value=json.dumps(value),
         )
     by_url = sorted({o.provider for o in registry.offerings.values() if o.model_id_pointer is None})
