@@ -92,3 +92,14 @@ def test_every_rule_keyword_in_the_schemas_has_a_failing_example(real):
 
 
 RULES_BY_KEYWORD = {rule.keyword: rule.id for rule in RULES.values() if rule.kind == "cross-field"}
+
+
+@pytest.mark.parametrize("path", _cases("valid") + _cases("invalid"), ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_both_engines_agree(real, path):
+    from registry import structural
+
+    offering = real.offering(_offering(path))
+    payload = _read_one(path)
+    fast = structural.fast_validator(real, offering).is_valid(payload)
+    detailed = not any(True for _ in structural.detailed_validator(real, offering).iter_errors(payload))
+    assert fast == detailed
