@@ -255,20 +255,28 @@ def _check_no_cycle(documents: dict[str, Any], relative: str, ref: str, start: s
         seen.add(target)
 
 
+# Values of these keywords are data, not schemas: a "$ref" key inside them is not a reference.
 _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
+# Values of these keywords map names to schemas: the names are not keywords.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
-def _refs_in(node: Any) -> list[str]:
+def _refs_in(document: Any) -> list[str]:
+    """Every `$ref` of a schema document, found by walking it as a schema."""
     found: list[str] = []
-    stack = [node]
+    stack = [document]
     while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
-                found.append(ref)
-            # Values of these keywords are data, not schemas: a "$ref" key there is not a reference.
-            stack.extend(v for k, v in current.items() if k not in _DATA_KEYWORDS)
-        elif isinstance(current, list):
-            stack.extend(current)
+        schema = stack.pop()
+        if isinstance(schema, list):
+            stack.extend(schema)
+            continue
+        if not isinstance(schema, dict):
+            continue
+        if isinstance(schema.get("$ref"), str):
+            found.append(schema["$ref"])
+        for keyword, value in schema.items():
+            if keyword in _SCHEMA_MAPS and isinstance(value, dict):
+                stack.extend(value.values())
+            elif keyword not in _DATA_KEYWORDS:
+                stack.append(value)
     return found

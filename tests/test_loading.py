@@ -128,3 +128,16 @@ def test_nothing_is_fetched_even_by_the_engines(tmp_path, monkeypatch):
     reg = registry.load(FIXTURES / "registry")
     report = registry.validate({"model": "toy-1", "inputs": {"audio": "x"}}, registry=reg)
     assert [(f.rule, f.pointer) for f in report.errors] == [("type", "/inputs/audio")]
+
+
+def test_a_ref_under_a_property_named_like_a_keyword_is_still_checked(tmp_path):
+    schema = offering(properties={"default": {"$ref": "https://example.com/x.json"}, "enum": {"type": "string"}})
+    with pytest.raises(SchemaRefError, match="points at the network"):
+        registry.load(tree(tmp_path, fal__other=schema))
+
+
+def test_a_ref_like_string_inside_data_is_not_a_reference(tmp_path):
+    schema = offering(properties={"a": {"const": {"$ref": "https://example.com/x.json"},
+                                        "default": {"$ref": "https://example.com/y.json"}}})
+    reg = registry.load(tree(tmp_path, fal__other=schema))
+    assert registry.validate({"a": {"$ref": "https://example.com/x.json"}}, "fal/other", registry=reg).ok
