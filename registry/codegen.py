@@ -18,7 +18,7 @@ import re
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from .loading import Offering, Registry
+from .loading import Offering, Registry, subschemas
 
 GENERATOR_VERSION = "0.89.0"
 CLIENTS_DIR = "clients"
@@ -44,51 +44,42 @@ def bundle(registry: Registry, offering: Offering) -> dict[str, Any]:
     """The offering's schema with every `$ref` local, `x-` annotations removed."""
     root = copy.deepcopy(offering.schema)
     defs: dict[str, Any] = root.setdefault("$defs", {})
-    names: dict[str, str] = {}  # absolute target uri -> local $defs name
+    names: dict[str, str] = {}  # absolute target uri -> its name in the bundle's $defs
+
+    def localise(document: Any, base_uri: str) -> Any:
+        for schema in list(subschemas(document)):
+            ref = schema.get("$ref")
+            if isinstance(ref, str):
+                target = urljoin(base_uri, ref)
+                if urldefrag(target)[0] != offering.uri:
+                    schema["$ref"] = f"#/$defs/{local_name(target)}"
+        return document
 
     def local_name(target: str) -> str:
         if target not in names:
             document_uri, fragment = urldefrag(target)
-            base = fragment.rsplit("/", 1)[-1] or document_uri.rsplit("/", 1)[-1].removesuffix(".json")
-            name = base
+            stem = document_uri.rsplit("/", 1)[-1].removesuffix(".json")
+            name = fragment.rsplit("/", 1)[-1] or stem
             while name in defs:
-                name = f"{document_uri.rsplit('/', 1)[-1].removesuffix('.json')}_{base}"
-                if name in defs:
-                    name += "_"
+                name = f"{stem}_{name}"
             names[target] = name
-            defs[name] = None  # reserve before rewriting, so recursive targets terminate
+            defs[name] = None  # reserved first, so a target that refers back to itself terminates
             _, target_schema = registry.resolve(target, "")
-            defs[name] = rewrite(copy.deepcopy(target_schema), document_uri)
+            defs[name] = localise(copy.deepcopy(target_schema), document_uri)
         return names[target]
 
-    def rewrite(node: Any, base_uri: str) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                target = urljoin(base_uri, ref)
-                if urldefrag(target)[0] != offering.uri:
-                    node["$ref"] = f"#/$defs/{local_name(target)}"
-            for key, value in list(node.items()):
-                if key in ("enum", "const", "default", "examples"):
-                    continue
-                node[key] = rewrite(value, base_uri)
-        elif isinstance(node, list):
-            return [rewrite(item, base_uri) for item in node]
-        return node
-
-    rewrite(root, offering.uri)
+    localise(root, offering.uri)
     if not defs:
         del root["$defs"]
     return _strip_annotations(root)
 
 
-def _strip_annotations(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _strip_annotations(v) if k not in ("enum", "const", "default", "examples") else v
-                for k, v in node.items() if not k.startswith("x-") and k != "$comment"}
-    if isinstance(node, list):
-        return [_strip_annotations(item) for item in node]
-    return node
+def _strip_annotations(document: Any) -> Any:
+    """The document without capreg's `x-` annotations, which mean nothing to the generator."""
+    for schema in list(subschemas(document)):
+        for key in [k for k in schema if k.startswith("x-") or k == "$comment"]:
+            del schema[key]
+    return document
 
 
 def client_module(registry: Registry, offering: Offering) -> str:

@@ -15,6 +15,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, Callable, TypeVar
 from urllib.parse import urldefrag, urljoin
 
@@ -261,22 +262,27 @@ _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
-def _refs_in(document: Any) -> list[str]:
-    """Every `$ref` of a schema document, found by walking it as a schema."""
-    found: list[str] = []
+def subschemas(document: Any) -> Iterator[dict[str, Any]]:
+    """Every schema object of a document in document order, found by walking it as a schema
+    (so the values of `enum`/`const`/`default` are skipped, and property names are not
+    taken for keywords)."""
     stack = [document]
     while stack:
         schema = stack.pop()
         if isinstance(schema, list):
-            stack.extend(schema)
+            stack.extend(reversed(schema))
             continue
         if not isinstance(schema, dict):
             continue
-        if isinstance(schema.get("$ref"), str):
-            found.append(schema["$ref"])
+        yield schema
+        children: list[Any] = []
         for keyword, value in schema.items():
             if keyword in _SCHEMA_MAPS and isinstance(value, dict):
-                stack.extend(value.values())
+                children.extend(value.values())
             elif keyword not in _DATA_KEYWORDS:
-                stack.append(value)
-    return found
+                children.append(value)
+        stack.extend(reversed(children))
+
+
+def _refs_in(document: Any) -> list[str]:
+    return [schema["$ref"] for schema in subschemas(document) if isinstance(schema.get("$ref"), str)]
