@@ -3,6 +3,7 @@
     >>> import registry
     >>> report = registry.validate({"model": "sync:lipsync-2@1", ...})
     >>> report.ok, [f.rule for f in report.findings]
+    >>> registry.compare(registry.default_registry(), "lipsync-2").differences
 
 The public surface is what this module exports; everything else may change.
 """
@@ -23,7 +24,17 @@ __all__ = [
     "SchemaRefError",
     "Severity",
     "UnknownOffering",
+    "compare",
     "default_registry",
     "load",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The comparison is loaded on first use, so `capreg validate` never imports it.
+    if name == "compare":
+        import importlib
+
+        return importlib.import_module(".compare", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

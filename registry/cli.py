@@ -51,6 +51,7 @@ class LazyGroup(click.Group):
 # name -> "module:click command"; each module defines its command next to the code it runs.
 LAZY_COMMANDS: dict[str, str] = {
     "generate": "registry.generate:generate",
+    "compare": "registry.compare:compare_command",
 }
 
 
