@@ -52,6 +52,7 @@ class LazyGroup(click.Group):
 LAZY_COMMANDS: dict[str, str] = {
     "generate": "registry.generate:generate",
     "compare": "registry.compare:compare_command",
+    "plan": "registry.plan:plan_command",
 }
 
 

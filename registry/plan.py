@@ -1,0 +1,153 @@
+"""Duration planner: what each sync mode makes of a video and an audio of given lengths.
+
+The behaviour matrix is data (schemas/meta/sync-modes.json, from sync.so's Sync Mode
+guide): per mode, which input's length the output takes and what happens to the video
+and the audio when one is longer. This module only does the arithmetic the actions imply
+(how often a bounced video passes, how much is trimmed, the remap speed) and flags the
+plans whose visual cost passes the thresholds of the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from .errors import SchemaFileError
+from .findings import Severity
+from .loading import BASE_URI, META_DIR, Registry
+
+MATRIX = f"{META_DIR}/sync-modes.json"
+
+# How each kind of output duration is chosen from (video, audio).
+OUTPUT_LENGTH = {"audio": lambda video, audio: audio, "video": lambda video, audio: video,
+                 "shorter": min, "longer": max}
+
+
+@dataclass(frozen=True, slots=True)
+class Treatment:
+    """What a mode does to one input: the matrix's action, and its size in seconds or passes."""
+
+    action: str  # keep | trim | bounce | loop | stretch | unspecified (video); keep | clip | pad (audio)
+    text: str
+    amount: float | None = None  # seconds trimmed/clipped/padded, passes of a bounce/loop, playback speed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "text": self.text, "amount": self.amount}
+
+
+@dataclass(frozen=True, slots=True)
+class ModePlan:
+    mode: str
+    summary: str
+    output: float  # seconds
+    video: Treatment
+    audio: Treatment
+    says: str  # the matrix's own words for this direction ("" when the durations are equal)
+    warnings: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "summary": self.summary, "output": self.output, "video": self.video.as_dict(),
+                "audio": self.audio.as_dict(), "says": self.says, "warnings": list(self.warnings)}
+
+
+def matrix(registry: Registry) -> dict[str, Any]:
+    try:
+        return registry.documents[BASE_URI + MATRIX]
+    except KeyError:
+        raise SchemaFileError(MATRIX, "missing: the sync-mode behaviour matrix the planner reads") from None
+
+
+def plan(registry: Registry, video: float, audio: float, only: str | None = None) -> tuple[ModePlan, ...]:
+    """Every mode's plan (or only one) for a video and an audio of these lengths in seconds."""
+    data = matrix(registry)
+    if video <= 0 or audio <= 0:
+        raise ValueError("durations must be greater than 0 seconds")
+    chosen = {name: spec for name, spec in data["modes"].items() if only is None or name == only}
+    if not chosen:
+        raise ValueError(f"unknown sync mode {only!r}; known: {', '.join(data['modes'])}")
+    return tuple(_plan(name, spec, data["visual_cost"], video, audio) for name, spec in chosen.items())
+
+
+def _plan(mode: str, spec: dict[str, Any], cost: dict[str, Any], video: float, audio: float) -> ModePlan:
+    output = OUTPUT_LENGTH[spec["output"]](video, audio)
+    if math.isclose(video, audio):
+        same = Treatment("keep", "plays once, whole")
+        return ModePlan(mode, spec["summary"], output, same, Treatment("keep", "kept whole"), "", ())
+    direction = spec["audio_longer" if audio > video else "video_longer"]
+    shown = _video(direction["video"], video, output)
+    heard = _audio(direction["audio"], audio, output)
+    warnings = []
+    if shown.action in ("bounce", "loop") and shown.amount is not None and shown.amount >= cost["repeat_passes"]:
+        warnings.append(f"visible repetition: the video is shown {shown.amount:.2f} times "
+                        f"({math.ceil(shown.amount) - 1} {'reversals' if shown.action == 'bounce' else 'restarts'})")
+    if shown.action == "stretch" and shown.amount is not None and not cost["speed_below"] <= shown.amount <= cost["speed_above"]:
+        warnings.append(f"large speed change: the video plays at {shown.amount:.2f}× its speed, which can look unnatural")
+    return ModePlan(mode, spec["summary"], output, shown, heard, direction["says"], tuple(warnings))
+
+
+def _video(action: str, video: float, output: float) -> Treatment:
+    if action == "trim":
+        return Treatment(action, f"trimmed to {output:.2f} s ({video - output:.2f} s of video unused)", video - output)
+    if action in ("bounce", "loop"):
+        how = "plays forward, then backward, repeating" if action == "bounce" else "restarts from the beginning"
+        return Treatment(action, f"{how}: shown {output / video:.2f} times", output / video)
+    if action == "stretch":
+        speed = video / output
+        return Treatment(action, f"{'slowed down' if speed < 1 else 'sped up'} to {speed:.2f}× speed", speed)
+    if action == "unspecified":
+        return Treatment(action, f"plays once ({video:.2f} s); the matrix does not say what fills the remaining "
+                                 f"{output - video:.2f} s")
+    return Treatment(action, "plays once, whole")
+
+
+def _audio(action: str, audio: float, output: float) -> Treatment:
+    if action == "clip":
+        return Treatment(action, f"clipped to {output:.2f} s ({audio - output:.2f} s of audio lost)", audio - output)
+    if action == "pad":
+        return Treatment(action, f"padded with {output - audio:.2f} s of silence (no speech drives the lips then)",
+                         output - audio)
+    return Treatment(action, "kept whole")
+
+
+def render_text(plans: tuple[ModePlan, ...], video: float, audio: float) -> str:
+    from .cli import _table
+
+    rows = [("MODE", "OUTPUT", "VIDEO", "AUDIO")]
+    rows += [(p.mode, f"{p.output:.2f} s", p.video.text, p.audio.text) for p in plans]
+    lines = [f"video {video:.2f} s, audio {audio:.2f} s", "", _table(rows)]
+    for p in plans:
+        lines += [f"warning[{p.mode}] {w}" for w in p.warnings]
+    return "\n".join(lines) + "\n"
+
+
+@click.command(name="plan")
+@click.option("--video", type=click.FloatRange(min=0, min_open=True), required=True, help="Video length in seconds.")
+@click.option("--audio", type=click.FloatRange(min=0, min_open=True), required=True, help="Audio length in seconds.")
+@click.option("--mode", help="Only this sync mode (default: every mode).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice([Severity.WARNING.value]), default=None,
+              help="Exit 1 when a plan is visually costly (default: never).")
+def plan_command(video: float, audio: float, mode: str | None, output_format: str, fail_on: str | None) -> None:
+    """Plan durations: each sync mode's output length and what happens to the video and the
+    audio, from sync.so's behaviour matrix; warns when a mode's visual cost is high."""
+    from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
+
+    registry = load_registry()
+    try:
+        plans = plan(registry, video, audio, mode)
+    except SchemaFileError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except ValueError as exc:  # the durations are checked by click, so it is the mode
+        raise click.BadParameter(str(exc), param_hint="--mode") from None
+    if output_format == "json":
+        click.echo(json.dumps({"video": video, "audio": audio, "modes": [p.as_dict() for p in plans]}, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(render_text(plans, video, audio), nl=False)
+    sys.exit(EXIT_FINDINGS if fail_on and any(p.warnings for p in plans) else EXIT_OK)
