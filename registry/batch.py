@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from . import payloads
@@ -85,6 +84,7 @@ def check_files(files: list[str], offering_for: Callable[[str], str | None], reg
         return
 
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     _worker_registry = registry
     tasks = [(name, offering_for(name)) for name in parallel]

@@ -262,3 +262,18 @@ def test_the_installed_command_runs(tmp_path):
     assert done.returncode == 1
     assert "error[enum]" in done.stdout
     assert done.stderr == ""
+
+
+def test_many_files_in_worker_processes_report_exactly_as_one_process(tmp_path):
+    from registry import batch
+
+    names = []
+    for number in range(2 * batch.FILES_PER_WORKER + 10):
+        payload = BAD if number % 7 == 0 else GOOD
+        names.append(write(tmp_path / f"p{number:03}.json", json.dumps(payload)))
+    names.insert(50, write(tmp_path / "stream.jsonl", json.dumps(GOOD) + "\n" + json.dumps(BAD) + "\n"))
+    one = run("validate", "--format", "json", "--jobs", "1", *names)
+    many = run("validate", "--format", "json", "--jobs", "2", *names)
+    assert one.exit_code == many.exit_code == 1
+    assert json.loads(many.output) == json.loads(one.output)
+    assert json.loads(many.output)["summary"]["invalid"] == 31  # every 7th file, and one JSONL line
