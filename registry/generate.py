@@ -32,14 +32,21 @@ def outputs(registry: Registry) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
+def _present(output: Path) -> list[Path]:
+    """The files under `output`, except the bytecode Python caches next to the clients."""
+    if not output.is_dir():
+        return []
+    return [p for p in output.rglob("*") if p.is_file() and "__pycache__" not in p.relative_to(output).parts]
+
+
 def stale(registry: Registry, output: Path) -> list[str]:
     """Unified diffs of every file of `output` that differs from what would be generated."""
     expected = outputs(registry)
     diffs: list[str] = []
-    present = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()} if output.is_dir() else set()
+    present = {p.relative_to(output).as_posix() for p in _present(output)}
     for relative in sorted(present | set(expected)):
         path = output / relative
-        old = path.read_text(encoding="utf-8") if relative in present else ""
+        old = path.read_text(encoding="utf-8", errors="replace") if relative in present else ""
         new = expected.get(relative, "")
         if old != new:
             diffs.append("".join(difflib.unified_diff(
@@ -52,14 +59,11 @@ def stale(registry: Registry, output: Path) -> list[str]:
 def write(expected: dict[str, str], output: Path) -> list[str]:
     """Bring `output` up to date with `expected`; returns what was written or removed."""
     changed: list[str] = []
-    if output.is_dir():
-        for path in sorted(output.rglob("*"), reverse=True):
-            relative = path.relative_to(output).as_posix()
-            if path.is_file() and relative not in expected:
-                path.unlink()
-                changed.append(f"removed {relative}")
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+    for path in _present(output):
+        relative = path.relative_to(output).as_posix()
+        if relative not in expected:
+            path.unlink()
+            changed.append(f"removed {relative}")
     for relative, content in expected.items():
         path = output / relative
         if path.is_file() and path.read_text(encoding="utf-8") == content:

@@ -56,7 +56,7 @@ class RulePlan:
     argument: Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one per offering: identity is equality, and it hashes
 class OfferingIndex:
     offering: Offering
     parameters: tuple[Parameter, ...]

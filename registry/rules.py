@@ -3,12 +3,17 @@
 It runs on the parsed payload and the rule plan of the offering's index, independently of
 the JSON Schema engine, so the typed clients enforce the same rules by calling `check`.
 Values of the wrong type are skipped here: the structural check reports them.
+
+Each rule keyword is prepared once per offering into a check (its patterns parsed, its
+arguments unpacked); a check looks at the values its location reaches and works out
+paths and messages only for a value that breaks the rule, so valid payloads stay cheap.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from . import pointers
@@ -17,26 +22,26 @@ from .findings import Finding
 from .index import OfferingIndex, RulePlan
 from .loading import closest
 
+# A prepared rule: (the whole payload, the values its location reaches) -> findings
+Check = Callable[[Any, list[Any]], list[Finding]]
+Tokens = tuple[str, ...]
+
 
 def check(index: OfferingIndex, payload: Any) -> list[Finding]:
     findings: list[Finding] = []
     # Rules are grouped by location: each is looked up once, and a location the payload
     # does not have (no segments, say) costs that one lookup and nothing more.
-    for tokens, plans in index.rule_groups:
+    for tokens, checks in _prepared(index):
         reached = pointers.values(payload, tokens)
         if reached:
-            for plan in plans:
-                findings.extend(_KEYWORDS[plan.keyword](plan, payload, reached))
+            for rule_check in checks:
+                findings += rule_check(payload, reached)
     return findings
 
 
-def _objects(reached: list[Any]) -> Iterator[dict[str, Any]]:
-    return (value for value in reached if type(value) is dict)
-
-
-def _at(payload: Any, plan: RulePlan, obj: dict[str, Any], name: str) -> str:
-    """The pointer of property `name` of an object the plan reached."""
-    return pointers.to_pointer((*pointers.path_of(payload, plan.tokens, obj), name))
+@functools.lru_cache(maxsize=256)
+def _prepared(index: OfferingIndex) -> tuple[tuple[Tokens, tuple[Check, ...]], ...]:
+    return tuple((tokens, tuple(_PREPARE[plan.keyword](plan) for plan in plans)) for tokens, plans in index.rule_groups)
 
 
 def _code(pattern_or_name: str) -> str:
@@ -56,146 +61,205 @@ def _identity(value: Any) -> tuple[bool, Any]:
     return (type(value) is str, value)
 
 
-def _values_at(payload: Any, patterns: list[str]) -> Iterator[tuple[pointers.Path, Any]]:
-    for pattern in patterns:
-        yield from pointers.expand(payload, pointers.parse(pattern))
+def _pointer_to(payload: Any, tokens: Tokens, target: Any, *more: str) -> str:
+    """The pointer of `target` (reached through `tokens`), or of a member of it."""
+    return pointers.to_pointer((*pointers.path_of(payload, tokens, target), *more))
 
 
-def _ref(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
-    references = [v for v in reached if type(v) is str]
-    if not references:
-        return
-    defined = list(dict.fromkeys(v for p in plan.argument for v in pointers.values(payload, pointers.parse(p))
-                                 if _hashable(v)))
-    if all(reference in defined for reference in references):
-        return
-    targets = " or ".join(_code(p) for p in plan.argument)
-    for path, value in pointers.expand(payload, plan.tokens):
-        if isinstance(value, str) and value not in defined:
-            suggestion = closest(value, [d for d in defined if isinstance(d, str)])
-            yield rule("ref-unknown").finding(
-                pointers.to_pointer(path),
-                hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else f"give an input the id {json.dumps(value)}",
-                name=_code(path[-1]), found=json.dumps(value), targets=targets,
-                defined=", ".join(json.dumps(d) for d in defined) or "none",
-            )
+def _exists(payload: Any, tokens: Tokens | None) -> bool:
+    return tokens is not None and bool(pointers.values(payload, tokens))
 
 
-def _unique(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
-    for group in plan.argument:
-        ids = [v for p in group for v in pointers.values(payload, pointers.parse(p)) if _hashable(v)]
-        if len(set(map(_identity, ids))) == len(ids):
-            continue
-        first_seen: dict[Any, pointers.Path] = {}
-        for path, value in _values_at(payload, group):
-            if not _hashable(value):
+def _ref(plan: RulePlan) -> Check:
+    targets = [pointers.parse(p) for p in plan.argument]
+    described = " or ".join(_code(p) for p in plan.argument)
+
+    def check_refs(payload: Any, reached: list[Any]) -> list[Finding]:
+        references = [v for v in reached if type(v) is str]
+        if not references:
+            return []
+        defined = list(dict.fromkeys(v for t in targets for v in pointers.values(payload, t) if _hashable(v)))
+        if all(reference in defined for reference in references):
+            return []
+        found = []
+        for path, value in pointers.expand(payload, plan.tokens):
+            if isinstance(value, str) and value not in defined:
+                suggestion = closest(value, [d for d in defined if isinstance(d, str)])
+                found.append(rule("ref-unknown").finding(
+                    pointers.to_pointer(path),
+                    hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else f"give an input the id {json.dumps(value)}",
+                    name=_code(path[-1]), found=json.dumps(value), targets=described,
+                    defined=", ".join(json.dumps(d) for d in defined) or "none",
+                ))
+        return found
+
+    return check_refs
+
+
+def _unique(plan: RulePlan) -> Check:
+    groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
+
+    def check_unique(payload: Any, reached: list[Any]) -> list[Finding]:
+        found = []
+        for group, patterns in groups:
+            ids = [_identity(v) for t in patterns for v in pointers.values(payload, t) if _hashable(v)]
+            if len(set(ids)) == len(ids):
                 continue
-            key = _identity(value)
-            if key in first_seen:
-                yield rule("id-duplicate").finding(
+            first_seen: dict[Any, pointers.Path] = {}
+            for path, value in (hit for t in patterns for hit in pointers.expand(payload, t)):
+                if not _hashable(value):
+                    continue
+                key = _identity(value)
+                if key not in first_seen:
+                    first_seen[key] = path
+                    continue
+                found.append(rule("id-duplicate").finding(
                     pointers.to_pointer(path), hint="give every input its own id",
                     found=json.dumps(value), first=pointers.to_pointer(first_seen[key]),
                     targets=", ".join(_code(p) for p in group),
-                )
-            else:
-                first_seen[key] = path
+                ))
+        return found
+
+    return check_unique
 
 
-def _order(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
-    for obj in _objects(reached):
-        for pair in plan.argument:
-            lesser, greater = obj.get(pair["lesser"]), obj.get(pair["greater"])
-            if not (_is_number(lesser) and _is_number(greater)):
+def _order(plan: RulePlan) -> Check:
+    pairs = [(p["lesser"], p["greater"], p["allowEqual"]) for p in plan.argument]
+
+    def check_order(payload: Any, reached: list[Any]) -> list[Finding]:
+        found = []
+        for obj in reached:
+            if type(obj) is not dict:
                 continue
-            if greater > lesser or (pair["allowEqual"] and greater == lesser):
+            for lesser_name, greater_name, allow_equal in pairs:
+                lesser, greater = obj.get(lesser_name), obj.get(greater_name)
+                if not (_is_number(lesser) and _is_number(greater)):
+                    continue
+                if greater > lesser or (allow_equal and greater == lesser):
+                    continue
+                found.append(rule("out-of-order").finding(
+                    _pointer_to(payload, plan.tokens, obj, greater_name),
+                    greater=_code(greater_name), greater_value=greater, lesser=_code(lesser_name), lesser_value=lesser,
+                    relation="greater than or equal to" if allow_equal else "greater than",
+                ))
+        return found
+
+    return check_order
+
+
+def _together(plan: RulePlan) -> Check:
+    groups = [tuple(group) for group in plan.argument]
+
+    def check_together(payload: Any, reached: list[Any]) -> list[Finding]:
+        found = []
+        for obj in reached:
+            if type(obj) is not dict:
                 continue
-            relation = "greater than or equal to" if pair["allowEqual"] else "greater than"
-            yield rule("out-of-order").finding(
-                _at(payload, plan, obj, pair["greater"]),
-                greater=_code(pair["greater"]), greater_value=greater, relation=relation,
-                lesser=_code(pair["lesser"]), lesser_value=lesser,
-            )
+            for group in groups:
+                present = [name for name in group if name in obj]
+                if not present or len(present) == len(group):
+                    continue
+                for missing in (name for name in group if name not in obj):
+                    found.append(rule("co-required").finding(
+                        _pointer_to(payload, plan.tokens, obj, missing),
+                        hint=f"add {_code(missing)} or remove {', '.join(_code(p) for p in present)}",
+                        missing=_code(missing), present=" and ".join(_code(p) for p in present),
+                        group=" and ".join(_code(n) for n in group),
+                    ))
+        return found
+
+    return check_together
 
 
-def _together(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
-    for obj in _objects(reached):
-        for group in plan.argument:
-            present = [name for name in group if name in obj]
-            if not present or len(present) == len(group):
+def _exclusive(plan: RulePlan) -> Check:
+    groups = [tuple(group) for group in plan.argument]
+
+    def check_exclusive(payload: Any, reached: list[Any]) -> list[Finding]:
+        found = []
+        for obj in reached:
+            if type(obj) is not dict:
                 continue
-            for missing in (name for name in group if name not in obj):
-                yield rule("co-required").finding(
-                    _at(payload, plan, obj, missing),
-                    hint=f"add {_code(missing)} or remove {', '.join(_code(p) for p in present)}",
-                    missing=_code(missing), present=" and ".join(_code(p) for p in present),
-                    group=" and ".join(_code(n) for n in group),
-                )
+            for group in groups:
+                present = [name for name in group if name in obj]
+                for later in present[1:]:
+                    found.append(rule("mutually-exclusive").finding(
+                        _pointer_to(payload, plan.tokens, obj, later),
+                        hint=f"keep only one of {', '.join(_code(p) for p in present)}",
+                        name=_code(later), other=_code(present[0]),
+                    ))
+        return found
+
+    return check_exclusive
 
 
-def _exclusive(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
-    for obj in _objects(reached):
-        for group in plan.argument:
-            present = [name for name in group if name in obj]
-            for later in present[1:]:
-                yield rule("mutually-exclusive").finding(
-                    _at(payload, plan, obj, later), hint=f"keep only one of {', '.join(_code(p) for p in present)}",
-                    name=_code(later), other=_code(present[0]),
-                )
+def _exactly_one_of(plan: RulePlan) -> Check:
+    groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
 
-
-def _exactly_one_of(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
-    for obj in _objects(reached):
-        for group in plan.argument:
-            present = [p for p in group if pointers.exists(payload, pointers.parse(p))]
-            if len(present) == 1:
+    def check_exactly_one(payload: Any, reached: list[Any]) -> list[Finding]:
+        found = []
+        for obj in reached:
+            if type(obj) is not dict:
                 continue
-            found = "none" if not present else f"{len(present)}: " + ", ".join(_code(p) for p in present)
-            yield rule("exactly-one-of").finding(
-                pointers.to_pointer(pointers.path_of(payload, plan.tokens, obj)),
-                hint="remove all but one" if present else f"add one of {', '.join(_code(p) for p in group)}",
-                group=", ".join(_code(p) for p in group), found=found,
-            )
+            for group, patterns in groups:
+                present = [p for p, tokens in zip(group, patterns) if _exists(payload, tokens)]
+                if len(present) == 1:
+                    continue
+                counted = "none" if not present else f"{len(present)}: " + ", ".join(_code(p) for p in present)
+                found.append(rule("exactly-one-of").finding(
+                    _pointer_to(payload, plan.tokens, obj),
+                    hint="remove all but one" if present else f"add one of {', '.join(_code(p) for p in group)}",
+                    group=", ".join(_code(p) for p in group), found=counted,
+                ))
+        return found
+
+    return check_exactly_one
 
 
-def _requires(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
-    for _obj in _objects(reached):
-        for requirement in plan.argument:
-            if pointers.exists(payload, pointers.parse(requirement["if"])) and not pointers.exists(
-                payload, pointers.parse(requirement["then"])
-            ):
-                yield rule("requires").finding(
-                    requirement["then"], then=_code(requirement["then"]), if_=_code(requirement["if"]),
-                )
+def _requires(plan: RulePlan) -> Check:
+    requirements = [(r["if"], pointers.parse(r["if"]), r["then"], pointers.parse(r["then"])) for r in plan.argument]
+
+    def check_requires(payload: Any, reached: list[Any]) -> list[Finding]:
+        return [
+            rule("requires").finding(then, then=_code(then), if_=_code(if_))
+            for if_, if_tokens, then, then_tokens in requirements
+            if _exists(payload, if_tokens) and not _exists(payload, then_tokens)
+        ]
+
+    return check_requires
 
 
-def _count(plan: RulePlan, payload: Any, reached: list[Any]) -> Iterator[Finding]:
-    for _obj in _objects(reached):
-        for spec in plan.argument:
-            when, unless = spec.get("when"), spec.get("unless")
-            if when and not pointers.exists(payload, pointers.parse(when)):
+def _count(plan: RulePlan) -> Check:
+    specs = []
+    for spec in plan.argument:
+        ((field, accepted),) = spec["where"].items()
+        when, unless = spec.get("when"), spec.get("unless")
+        low, high = spec.get("min"), spec.get("max")
+        condition = f" when {_code(when)} is given" if when else (f" without {_code(unless)}" if unless else "")
+        specs.append((pointers.parse(when) if when else None, pointers.parse(unless) if unless else None,
+                      pointers.parse(spec["in"]), field, frozenset(accepted), low, high, condition, spec["label"], unless))
+
+    def check_count(payload: Any, reached: list[Any]) -> list[Finding]:
+        found = []
+        for when, unless, where, field, accepted, low, high, condition, label, unless_text in specs:
+            if (when is not None and not _exists(payload, when)) or _exists(payload, unless):
                 continue
-            if unless and pointers.exists(payload, pointers.parse(unless)):
-                continue
-            ((field, accepted),) = spec["where"].items()
-            low, high = spec.get("min"), spec.get("max")
-            where = pointers.parse(spec["in"])
             for array in pointers.values(payload, where):
                 if type(array) is not list:
                     continue
-                found = 0
-                for item in array:
-                    if type(item) is dict and _hashable(kind := item.get(field)) and kind in accepted:
-                        found += 1
-                if (low is None or found >= low) and (high is None or found <= high):
+                count = sum(1 for item in array if type(item) is dict and _hashable(kind := item.get(field))
+                            and kind in accepted)
+                if (low is None or count >= low) and (high is None or count <= high):
                     continue
                 path = pointers.path_of(payload, where, array)
-                condition = f" when {_code(when)} is given" if when else (f" without {_code(unless)}" if unless else "")
-                yield rule("count").finding(
+                found.append(rule("count").finding(
                     pointers.to_pointer(path),
-                    hint=f"add {_code(unless)} to use more" if unless and high is not None and found > high else None,
-                    name=_code(path[-1] if path else ""), expected=_expectation(low, high), label=spec["label"],
-                    condition=condition, found=found,
-                )
+                    hint=f"add {_code(unless_text)} to use more" if unless_text and high is not None and count > high else None,
+                    name=_code(path[-1] if path else ""), expected=_expectation(low, high), label=label,
+                    condition=condition, found=count,
+                ))
+        return found
+
+    return check_count
 
 
 def _expectation(low: int | None, high: int | None) -> str:
@@ -208,7 +272,7 @@ def _expectation(low: int | None, high: int | None) -> str:
     return f"between {low} and {high}"
 
 
-_KEYWORDS: dict[str, Callable[[RulePlan, Any, list[Any]], Iterator[Finding]]] = {
+_PREPARE: dict[str, Callable[[RulePlan], Check]] = {
     "x-ref": _ref,
     "x-unique": _unique,
     "x-order": _order,

@@ -177,7 +177,6 @@ def main() -> int:
     # pip compiles an installed package to bytecode; an editable checkout under
     # PYTHONDONTWRITEBYTECODE never is. Compile it, so both tools start from bytecode.
     compileall.compile_dir(ROOT / "registry", quiet=1)
-    compileall.compile_dir(ROOT / "generated", quiet=1)
     print()
     gc.collect()
     verdicts = in_process(args.rounds)
