@@ -94,13 +94,16 @@ def in_process(rounds: int) -> list[tuple[str, bool]]:
     return verdicts
 
 
-def wall(command: list[str], cwd: Path, runs: int) -> float:
-    times = []
+def walls(commands: list[list[str]], cwd: Path, runs: int) -> list[float]:
+    """Median wall time of each command; runs alternate between the commands, so a change
+    in the machine's load during the measurement hits all of them alike."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for command, measured in zip(commands, times):
+            start = time.perf_counter()
+            subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            measured.append(time.perf_counter() - start)
+    return [statistics.median(measured) for measured in times]
 
 
 def cli(work: Path, runs: int) -> list[tuple[str, bool]]:
@@ -122,8 +125,8 @@ def cli(work: Path, runs: int) -> list[tuple[str, bool]]:
         names.append(name)
     ours = [str(BIN / "capreg"), "validate", "--offering", offering.id, "-q"]
     theirs = [checker, "--schemafile", str(schema_file)]
-    one_ours, one_theirs = wall(ours + names[:1], work, runs), wall(theirs + names[:1], work, runs)
-    all_ours, all_theirs = wall(ours + names, work, max(3, runs // 2)), wall(theirs + names, work, max(3, runs // 2))
+    one_ours, one_theirs = walls([ours + names[:1], theirs + names[:1]], work, runs)
+    all_ours, all_theirs = walls([ours + names, theirs + names], work, max(3, runs // 2))
     print("\n2. CLI wall time, median of runs (s)")
     print(f"{'files':>6} {'capreg':>8} {'check-jsonschema':>17} {'capreg / check-jsonschema':>26}")
     print(f"{1:>6} {one_ours:>8.3f} {one_theirs:>17.3f} {one_ours / one_theirs:>25.2f}x")
@@ -168,7 +171,7 @@ def _installed(name: str) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=300, help="timings per payload in-process")
-    parser.add_argument("--runs", type=int, default=7, help="runs per CLI measurement")
+    parser.add_argument("--runs", type=int, default=11, help="runs per CLI measurement")
     parser.add_argument("--jsonl-lines", type=int, default=1_000_000)
     args = parser.parse_args()
     versions = ", ".join(f"{name} {version(name)}" for name in ("jsonschema", "jsonschema-rs", "check-jsonschema")
