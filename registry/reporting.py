@@ -87,7 +87,8 @@ class Reporter:
 
 
 class TextReporter(Reporter):
-    """One line per finding, `file[:line]: severity[rule] pointer: message`, then a summary."""
+    """One line per finding, `file:line:col: severity[rule] pointer: message`, a line per
+    file without findings, then a summary."""
 
     COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -95,17 +96,18 @@ class TextReporter(Reporter):
         super().__init__(out)
         self.quiet = quiet
         self.color = color
-        self._clean: list[Result] = []
-        self._payloads = 0
+        self._payloads = self._clean = 0
+        self._offering: str | None = None  # of the file's first clean payload
 
     def file_begin(self, file: str) -> None:
-        self._clean, self._payloads = [], 0
+        self._payloads = self._clean = 0
+        self._offering = None
 
     def result(self, result: Result) -> None:
         self._payloads += 1
         if not result.findings:
-            if len(self._clean) < 2:  # the first one names the offering; the count is enough after
-                self._clean.append(result)
+            self._clean += 1
+            self._offering = self._offering or result.offering
             return
         for finding, position in result.located():
             location = _location(result, position)
@@ -123,9 +125,9 @@ class TextReporter(Reporter):
         if self.quiet or not self._clean:
             return
         if self._payloads == 1:
-            self.out.write(f"{file}: ok ({self._clean[0].offering})\n")
+            self.out.write(f"{file}: ok ({self._offering})\n")
         else:
-            clean = "all" if len(self._clean) == self._payloads else "the others"
+            clean = "all" if self._clean == self._payloads else f"{self._clean}"
             self.out.write(f"{file}: {self._payloads} payloads, {clean} ok\n")
 
     def finish(self, summary: Summary) -> None:

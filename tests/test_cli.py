@@ -277,3 +277,10 @@ def test_many_files_in_worker_processes_report_exactly_as_one_process(tmp_path):
     assert one.exit_code == many.exit_code == 1
     assert json.loads(many.output) == json.loads(one.output)
     assert json.loads(many.output)["summary"]["invalid"] == 31  # every 7th file, and one JSONL line
+
+
+def test_a_file_of_clean_payloads_is_one_line(tmp_path):
+    path = write(tmp_path / "batch.jsonl", "\n".join([json.dumps(GOOD)] * 5))
+    assert f"{path}: 5 payloads, all ok\n" in run("validate", path).output
+    mixed = write(tmp_path / "mixed.jsonl", "\n".join([json.dumps(GOOD)] * 3 + [json.dumps(BAD)]))
+    assert f"{mixed}: 4 payloads, 3 ok\n" in run("validate", mixed).output
