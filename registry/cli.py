@@ -53,6 +53,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "generate": "registry.generate:generate",
     "compare": "registry.compare:compare_command",
     "plan": "registry.plan:plan_command",
+    "breaking": "registry.breaking:breaking_command",
 }
 
 
