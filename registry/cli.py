@@ -54,6 +54,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "compare": "registry.compare:compare_command",
     "plan": "registry.plan:plan_command",
     "breaking": "registry.breaking:breaking_command",
+    "translate": "registry.translate:translate_command",
 }
 
 

@@ -244,7 +244,7 @@ def compare(registry: Registry, model: str) -> Comparison:
                 parts = [p for part in words.parts(concept) for p in index.by_concept(part)]
                 carrier = _carrier(sorted(parts, key=lambda p: len(p.tokens)))
                 via = carrier.concept if carrier else None
-            cells.append(Cell(index.offering.id, carrier, carrier is not None and _required(index, carrier), via))
+            cells.append(Cell(index.offering.id, carrier, carrier is not None and required_within(index, carrier), via))
         rows.append(Row(concept, tuple(cells), tuple(_differences(concept, tuple(cells)))))
     return Comparison(model, tuple(o.id for o in offerings), tuple(rows))
 
@@ -259,7 +259,7 @@ def _carrier(parameters: list[Parameter]) -> Parameter | None:
     return next((p for p in parameters if "*" not in p.tokens), parameters[0] if parameters else None)
 
 
-def _required(index: OfferingIndex, parameter: Parameter) -> bool:
+def required_within(index: OfferingIndex, parameter: Parameter) -> bool:
     """Required all the way from the payload root, or, inside an array, from its item."""
     tokens = parameter.tokens
     start = max((n for n, token in enumerate(tokens) if token == "*"), default=-1) + 1

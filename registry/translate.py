@@ -1,0 +1,571 @@
+"""Payload translation: a payload for one offering rewritten for the same model at another
+provider, through the concepts, keeping its behaviour.
+
+Each offering's tagged properties are laid out once as *scopes*: the payload root, and the
+items of every array whose members carry concepts (Runware's `inputs.audio[]`, sync.so's
+mixed `input[]`, one scope per kind of item, told apart by their `const` discriminator;
+`segments[]`). Reading a payload gives a record per scope: concept -> value, with the
+records of each array under its concept. Writing walks the target's scopes the same way, so
+a fal `audio_url` becomes a sync.so `{"type": "audio", "url": …}` item and a sync.so segment
+a Runware segment, without a line of provider-specific code.
+
+Behaviour is kept, and every difference is a finding (pointers into the *source* payload
+for what could not be carried, into the *target* for what was added):
+
+| id | severity | |
+|---|---|---|
+| `not-expressible` | warning | a value the source sets has no place at the target |
+| `value-not-allowed` | warning | the target carries the concept but rejects this value (its validator's words) |
+| `default-made-explicit` | info | left to its default at the source; the target's default differs (or is undocumented), so the source's is written |
+| `default-unknown` | info | left to a default the source does not document; the target documents its own |
+| `not-carried` | info | a per-request id (Runware's taskUUID) is not reused for another request |
+| `value-generated` | info | the target requires a per-request id: a fresh one was generated |
+
+The result is checked with `registry.validate` at the target; a value the target rejects is
+taken out again (`value-not-allowed`), so what remains either validates or its report says
+what is missing or which cross-field rule of the target the values break.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from . import pointers
+from .catalog import RULES
+from .compare import Vocabulary, required_within, vocabulary
+from .errors import CapregError
+from .findings import Finding, Report, Severity
+from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of
+from .loading import Offering, Registry
+
+TRANSLATION_RULES: dict[str, tuple[Severity, str]] = {
+    "not-expressible": (Severity.WARNING, "A value the source sets has no place at the target."),
+    "value-not-allowed": (Severity.WARNING, "The target carries the concept but does not accept this value."),
+    "default-made-explicit": (Severity.INFO, "Left to its default at the source; the target's default differs, so it is written."),
+    "default-unknown": (Severity.INFO, "Left to a default the source does not document; the target documents its own."),
+    "not-carried": (Severity.INFO, "A per-request id is not reused for another request."),
+    "value-generated": (Severity.INFO, "The target requires a per-request id; a fresh one was generated."),
+}
+
+# The model is what stays the same: the target's own model id comes from its schema.
+MODEL = "model"
+# An id of one request: never copied into another request, generated where one is required.
+TASK_ID = "task_id"
+
+Path = tuple[str | int, ...]
+
+
+class TranslationError(CapregError):
+    """The payload cannot be translated as asked (unknown offering, another model, same offering)."""
+
+
+class InvalidSource(TranslationError):
+    """The payload is not valid for its own offering: there is no behaviour to keep."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"the payload is not valid for {report.offering}; fix its errors first")
+        self.report = report
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    source: str
+    target: str
+    payload: dict[str, Any]
+    findings: tuple[Finding, ...]  # what the translation changed, kept or lost
+    report: Report  # the translated payload checked at the target
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target, "payload": self.payload, "valid": self.ok,
+                "findings": [f.as_dict() for f in self.findings],
+                "target_findings": [f.as_dict() for f in self.report.findings]}
+
+
+def _finding(rule: str, pointer: Path | str, message: str) -> Finding:
+    where = pointer if isinstance(pointer, str) else pointers.to_pointer(pointer)
+    return Finding(rule, TRANSLATION_RULES[rule][0], where, message)
+
+
+# -- where concepts sit in an offering's payloads -------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Slot:
+    concept: str
+    tokens: tuple[str, ...]  # relative to its scope
+    parameter: Parameter
+    carrier: bool  # an object whose members carry concepts: read and written through them
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The payload root, or the items of one array whose members carry concepts."""
+
+    concept: str | None  # the concept each item is one of (None at the root)
+    array: tuple[str, ...]  # where the array sits, relative to the parent scope
+    fixed: tuple[tuple[tuple[str, ...], Any], ...]  # values every record here must hold (a `const`)
+    slots: tuple[Slot, ...]
+    children: tuple[Scope, ...]
+
+    def slot(self, concept: str) -> Slot | None:
+        return next((s for s in self.slots if s.concept == concept), None)
+
+    def child(self, concept: str) -> Scope | None:
+        return next((c for c in self.children if c.concept == concept), None)
+
+    def matches(self, item: Any) -> bool:
+        """An item of this branch: its direct fixed members (the `type` discriminator) match."""
+        return isinstance(item, dict) and all(item.get(tokens[0]) == value for tokens, value in self.fixed
+                                              if len(tokens) == 1)
+
+
+def layout(registry: Registry, offering_id: str) -> Scope:
+    return registry.cached("translate-layout", offering_id,
+                           lambda: _scope(index_of(registry, offering_id), vocabulary(registry), (), None, None, ()))
+
+
+def _scope(index: OfferingIndex, words: Vocabulary, prefix: tuple[str, ...], concept: str | None,
+           variant: str | None, array: tuple[str, ...]) -> Scope:
+    """The scope whose members sit under `prefix` (the item tokens, ending in `*`; () for the
+    root); `variant` is the oneOf branch its items belong to, in an array of mixed items."""
+    depth = len(prefix)
+    tagged = [p for p in index.parameters if p.concept and p.tokens[:depth] == prefix and len(p.tokens) > depth
+              and (variant is None or p.variant == variant)]
+    # The outermost arrays below this scope, in schema order; deeper ones belong to their own scopes.
+    found = {p.tokens[:n]: None for p in tagged for n in range(depth, len(p.tokens)) if p.tokens[n] == "*"}
+    arrays = [a for a in found if not any(a[:len(b)] == b and a != b for b in found)]
+    inner = [p for p in tagged if "*" not in p.tokens[depth:] and p.tokens not in arrays]
+    slots = tuple(Slot(p.concept, p.tokens[depth:], p,
+                       any(q.tokens[:len(p.tokens)] == p.tokens and q is not p for q in inner))
+                  for p in sorted(inner, key=lambda p: len(p.tokens)))
+    children = []
+    for tokens in arrays:
+        items = (*tokens, "*")
+        array_parameter = next((p for p in index.parameters if p.tokens == tokens), None)
+        variants = sorted({p.variant for p in tagged if p.tokens[:len(items)] == items and p.variant is not None}
+                          - {variant})
+        if array_parameter is not None and array_parameter.concept:
+            children.append(_scope(index, words, items, array_parameter.concept, variant, tokens[depth:]))
+        for branch in variants:
+            members = [p for p in tagged if p.tokens[:len(items)] == items and p.variant == branch]
+            kind = _record_concept(words, {p.concept for p in members if p.concept})
+            if kind is None:
+                continue  # members of several concepts and none of them whole: not one record
+            children.append(_scope(index, words, items, kind, branch, tokens[depth:]))
+    fixed = tuple((p.tokens[depth:], p.facts.get("const", (p.facts.get("enum") or [None])[0]))
+                  for p in index.parameters
+                  if p.tokens[:depth] == prefix and "*" not in p.tokens[depth:] and p.variant == variant
+                  and ("const" in p.facts or len(p.facts.get("enum", ())) == 1) and required_within(index, p))
+    return Scope(concept, array, fixed, slots, tuple(children))
+
+
+def _record_concept(words: Vocabulary, concepts: set[str]) -> str | None:
+    """What one item of a mixed array is: the one whole concept among its members (an audio
+    input carries `audio`, `audio_asset`, `audio_id`), else the one concept all are parts of."""
+    wholes = {c for c in concepts if c not in words.parents}
+    if len(wholes) == 1:
+        return wholes.pop()
+    roots = {words.root(c) for c in concepts}
+    return roots.pop() if not wholes and len(roots) == 1 else None
+
+
+# -- reading ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Value:
+    value: Any
+    path: Path  # where the source payload holds it
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """The items of an array of records (segments, audio inputs …), in payload order."""
+
+    items: tuple[dict[str, Any], ...]
+    path: Path
+
+
+@dataclass
+class _Reading:
+    words: Vocabulary
+    consumed: set[Path] = field(default_factory=set)
+
+    def record(self, scope: Scope, node: Any, path: Path) -> dict[str, Any]:
+        record: dict[str, Any] = {}
+        for slot in scope.slots:
+            found = pointers.expand(node, slot.tokens)
+            if not found:
+                continue
+            where, value = found[0]
+            if slot.carrier and isinstance(value, dict):
+                continue  # read through its members
+            key = self.key(slot.concept, value)
+            if key not in record:  # a second property of one concept stays unread, so it is reported
+                record[key] = Value(value, (*path, *where))
+                self.consumed.add((*path, *where))
+        for child in scope.children:
+            for where, array in pointers.expand(node, child.array):
+                if not isinstance(array, list):
+                    continue
+                items = tuple(self.record(child, item, (*path, *where, n))
+                              for n, item in enumerate(array) if child.matches(item))
+                if items:
+                    record[child.concept] = Records(items, (*path, *where))
+        return record
+
+    def key(self, concept: str, value: Any) -> str:
+        """A boolean where the whole concept goes means its flag part (`active_speaker: true`
+        is automatic speaker detection)."""
+        return self.words.flags.get(concept, concept) if isinstance(value, bool) else concept
+
+
+def concepts_in(registry: Registry, offering_id: str, payload: Any) -> dict[str, Any]:
+    """What a payload sets, by concept: values, and the records of each array as lists of dicts."""
+    def plain(record: dict[str, Any]) -> dict[str, Any]:
+        return {k: [plain(i) for i in v.items] if isinstance(v, Records) else v.value for k, v in record.items()}
+
+    return plain(_Reading(vocabulary(registry)).record(layout(registry, offering_id), payload, ()))
+
+
+# -- writing ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Write:
+    path: Path  # in the target payload
+    value: Any
+    source: Path | None  # where it came from in the source payload (None: generated or filled)
+    what: str  # how to name it in a finding
+
+
+@dataclass
+class _Writing:
+    words: Vocabulary
+    target: str
+    writes: list[Write] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    next_index: dict[Path, int] = field(default_factory=dict)
+
+    def record(self, record: dict[str, Any], scope: Scope, base: Path) -> None:
+        for key, value in self.grouped(record, scope).items():
+            if key == MODEL:
+                continue
+            if key == TASK_ID:
+                self.findings.append(_finding("not-carried", value.path, f"{_show(value.value)} is this request's own "
+                                              f"id; {self.target} gets a new request"))
+            elif isinstance(value, Records):
+                self.records(key, value, scope, base)
+            elif (slot := self.place(key, scope)) is not None:
+                self.writes.append(Write((*base, *slot.tokens), value.value, value.path, key))
+            else:
+                self.lost(value.path, key, value.value)
+
+    def grouped(self, record: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """Loose values of a concept the target keeps in an array of records become one record
+        of it (fal's `audio_url` becomes one audio input of sync.so's `input[]`)."""
+        out: dict[str, Any] = {}
+        loose: dict[str, dict[str, Value]] = {}
+        for key, value in record.items():
+            whole = self.words.root(key)
+            if isinstance(value, Value) and scope.child(whole) is not None and self.place(key, scope) is None:
+                loose.setdefault(whole, {})[key] = value
+                out.setdefault(whole, None)  # keeps its place in the payload's order
+            else:
+                out[key] = value
+        for whole, members in loose.items():
+            known = out[whole]
+            out[whole] = Records((*known.items, members) if isinstance(known, Records) else (members,), ())
+        return out
+
+    def records(self, concept: str, records: Records, scope: Scope, base: Path) -> None:
+        child = scope.child(concept)
+        if child is None and not any(self.place(c, scope) for c in (concept, *self.words.parts(concept))):
+            count = len(records.items)
+            self.findings.append(_finding("not-expressible", records.path, (
+                f"{_label(concept)} ({count} {'item' if count == 1 else 'items'}) "
+                f"{'has' if count == 1 else 'have'} no counterpart at {self.target}; left out")))
+            return
+        if child is None:
+            # No array for them here, but one of them fits this scope's own members.
+            first, *rest = records.items
+            self.record(first, scope, base)
+            for n, _ in enumerate(rest, start=1):
+                self.findings.append(_finding("not-expressible", (*records.path, n), (
+                    f"{self.target} takes only one {_label(concept)}; this one is left out")))
+            return
+        array = (*base, *child.array)
+        for item in records.items:
+            index = self.next_index.get(array, 0)
+            self.next_index[array] = index + 1
+            self.record(item, child, (*array, index))
+            self.fill(child, (*array, index))
+
+    def fill(self, scope: Scope, base: Path) -> None:
+        """The fixed values of a record no source value gave (`type`, `taskType`, the model id)."""
+        written = {w.path for w in self.writes}
+        for tokens, value in scope.fixed:
+            if (*base, *tokens) not in written:
+                self.writes.append(Write((*base, *tokens), value, None, tokens[-1]))
+
+    def place(self, key: str, scope: Scope) -> Slot | None:
+        """Where a value of this concept goes in the scope, if anywhere."""
+        slot = scope.slot(key)
+        if slot is not None and not slot.carrier:
+            return slot
+        # A flag part where the target has only the whole concept as one boolean.
+        whole = self.words.parents.get(key)
+        if whole is not None and self.words.flags.get(whole) == key:
+            flag = scope.slot(whole)
+            if flag is not None and _takes_boolean(flag.parameter):
+                return flag
+        return None
+
+    def lost(self, path: Path, key: str, value: Any) -> None:
+        self.findings.append(_finding("not-expressible", path, f"{_label(key)} {_show(value)} has no counterpart at "
+                                      f"{self.target}; it is left out"))
+
+
+def _takes_boolean(parameter: Parameter) -> bool:
+    facts = parameter.facts
+    kinds = [b.get("type") for b in (facts, *facts.get("anyOf", ()), *facts.get("oneOf", ())) if isinstance(b, dict)]
+    return any(kind == "boolean" or (isinstance(kind, list) and "boolean" in kind) for kind in kinds)
+
+
+def _label(concept: str) -> str:
+    return concept.replace("_", " ")
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- the translation -------------------------------------------------------------------------
+def translate(payload: Any, to: str, *, source: str | None = None, registry: Registry | None = None,
+              new_task_id: Callable[[], str] = lambda: str(uuid.uuid4())) -> Translation:
+    """The payload for the same model at provider `to` (or at offering `to`, e.g.
+    `fal/sync-3-image-to-video`). The source offering is detected from the payload unless given."""
+    from .validation import default_registry, validate
+
+    registry = registry or default_registry()
+    checked = validate(payload, source, registry=registry)
+    if checked.offering is None:
+        raise TranslationError(checked.findings[0].message if checked.findings else "unknown source offering")
+    if not checked.ok:
+        raise InvalidSource(checked)
+    origin = registry.offering(checked.offering)
+    target = _target(registry, origin, to)
+    words = vocabulary(registry)
+
+    reading = _Reading(words)
+    record = reading.record(layout(registry, origin.id), payload, ())
+    writing = _Writing(words, target.id)
+    target_scope = layout(registry, target.id)
+    writing.record(record, target_scope, ())
+    _defaults(registry, origin, target, record, target_scope, writing)
+    writing.fill(target_scope, ())
+    _new_task_id(registry, target, target_scope, writing, new_task_id)
+    writing.findings += _unread(registry, origin, payload, reading.consumed, target.id)
+    writes = writing.writes
+
+    # Check at the target; a value it rejects (its type, allowed values, range …) is taken out,
+    # and said so, until none is left. A cross-field rule broken by values that are each
+    # acceptable stays in the report: leaving one of them out would not mend the relation.
+    while True:
+        built = _order(registry, target, _build(writes))
+        report = validate(built, target.id, registry=registry)
+        rejected = {id(w): f for f in report.errors if RULES[f.rule].kind == "structure" for w in writes
+                    if w.source is not None and _within(f.pointer, pointers.to_pointer(w.path))}
+        if not rejected:
+            break
+        for write in [w for w in writes if id(w) in rejected]:
+            writing.findings.append(_finding("value-not-allowed", write.source or (),
+                                             f"{_label(write.what)} {_show(write.value)} is not accepted at "
+                                             f"{target.id}: {rejected[id(write)].message}; it is left out"))
+        writes = [w for w in writes if id(w) not in rejected]
+    return Translation(origin.id, target.id, built, tuple(writing.findings), report)
+
+
+def _within(pointer: str, prefix: str) -> bool:
+    return pointer == prefix or pointer.startswith(prefix + "/")
+
+
+def _target(registry: Registry, origin: Offering, to: str) -> Offering:
+    stem = origin.id.split("/", 1)[1]
+    wanted = to if "/" in to else f"{to}/{stem}"
+    if wanted == origin.id:
+        raise TranslationError(f"the payload is already for {origin.id}")
+    chosen = registry.offerings.get(wanted)
+    if chosen is None or chosen.model != origin.model:
+        others = ", ".join(o.id for o in registry.offerings_of(origin.model) if o.id != origin.id) or "none"
+        problem = f"{wanted} is not in the registry" if chosen is None else f"{wanted} is another model ({chosen.model})"
+        raise TranslationError(f"{problem}; {origin.model} is also offered as: {others}")
+    return chosen
+
+
+def _defaults(registry: Registry, origin: Offering, target: Offering, record: dict[str, Any], scope: Scope,
+              writing: _Writing) -> None:
+    """Top-level values left to their default at the source: written at the target when its
+    default differs or is not documented, so the payload keeps behaving the same."""
+    seen: set[str] = set()
+    for slot in layout(registry, origin.id).slots:
+        default = slot.parameter.default
+        # A concept with a flag part defaults as its flag: no active speaker is no automatic detection.
+        key = writing.words.flags.get(slot.concept, slot.concept)
+        if key in record or key in seen or key in (MODEL, TASK_ID):
+            continue
+        seen.add(key)
+        place = writing.place(key, scope)
+        if place is None:
+            continue
+        theirs, name = place.parameter.default, place.parameter.pattern
+        if default is NO_DEFAULT:
+            if theirs is not NO_DEFAULT:
+                writing.findings.append(_finding("default-unknown", slot.parameter.pattern, (
+                    f"{_label(key)} is left out and {origin.id} documents no default for it; "
+                    f"{target.id} uses {_show(theirs)} at {name}")))
+        elif theirs is NO_DEFAULT or _show(theirs) != _show(default):
+            writing.writes.append(Write(place.tokens, default, slot.parameter.tokens, key))
+            at_target = "documents no default" if theirs is NO_DEFAULT else f"would use {_show(theirs)}"
+            writing.findings.append(_finding("default-made-explicit", name, (
+                f"{_label(key)} is left out, which means {_show(default)} at {origin.id}; {target.id} {at_target}, "
+                f"so {name} is set to {_show(default)}")))
+
+
+def _unread(registry: Registry, origin: Offering, payload: Any, consumed: set[Path], target: str) -> list[Finding]:
+    """Values of the source that no concept carried: provider-specific settings, reported
+    unless the source schema fixes them (a `const`, a single allowed value)."""
+    parameters = index_of(registry, origin.id).parameters
+    found = []
+
+    def fixed(path: Path, value: Any) -> bool:
+        pattern = tuple("*" if isinstance(t, int) else t for t in path)
+        facts = [p.facts for p in parameters if p.tokens == pattern]
+        return any(f.get("const", NO_DEFAULT) == value or f.get("enum") == [value] for f in facts)
+
+    def walk(node: Any, path: Path) -> Iterator[tuple[Path, Any]]:
+        if path in consumed:
+            return
+        if isinstance(node, dict) and node:
+            for key, value in node.items():
+                yield from walk(value, (*path, key))
+        elif isinstance(node, list) and node:
+            for n, value in enumerate(node):
+                yield from walk(value, (*path, n))
+        elif path and not isinstance(node, (dict, list)):  # an empty object or array carries nothing
+            yield path, node
+
+    for path, value in walk(payload, ()):
+        if not fixed(path, value):
+            name = next((t for t in reversed(path) if isinstance(t, str)), "")
+            found.append(_finding("not-expressible", path, f"`{name}` {_show(value)} is specific to {origin.id} and "
+                                  f"has no counterpart at {target}; it is left out"))
+    return found
+
+
+def _new_task_id(registry: Registry, target: Offering, scope: Scope, writing: _Writing,
+                 new_task_id: Callable[[], str]) -> None:
+    slot = scope.slot(TASK_ID)
+    if slot is None or not required_within(index_of(registry, target.id), slot.parameter):
+        return
+    value = new_task_id()
+    writing.writes.append(Write(slot.tokens, value, None, slot.parameter.name))
+    writing.findings.append(_finding("value-generated", slot.parameter.pattern, (
+        f"{target.id} requires `{slot.parameter.name}`, an id of this request: {_show(value)} was generated")))
+
+
+def _build(writes: list[Write]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for write in writes:
+        node: Any = root
+        for token, following in zip(write.path, write.path[1:]):
+            empty: Any = [] if isinstance(following, int) else {}
+            if isinstance(node, list):
+                while len(node) <= token:  # indices are given in order, so this appends
+                    node.append(empty)
+                node = node[token]
+            else:
+                node = node.setdefault(token, empty)
+        last = write.path[-1]
+        if isinstance(node, list):
+            node.append(copy.deepcopy(write.value))
+        else:
+            node[last] = copy.deepcopy(write.value)
+    return root
+
+
+def _order(registry: Registry, target: Offering, payload: dict[str, Any]) -> dict[str, Any]:
+    """Members in the order the target's schema lists them, for a payload people can read."""
+    position = {p.tokens: n for n, p in reversed(list(enumerate(index_of(registry, target.id).parameters)))}
+
+    def ordered(node: Any, tokens: tuple[str, ...]) -> Any:
+        if isinstance(node, dict):
+            keys = sorted(node, key=lambda k: position.get((*tokens, k), len(position)))
+            return {k: ordered(node[k], (*tokens, k)) for k in keys}
+        if isinstance(node, list):
+            return [ordered(item, (*tokens, "*")) for item in node]
+        return node
+
+    return ordered(payload, ())
+
+
+# -- the command -----------------------------------------------------------------------------
+@click.command(name="translate")
+@click.argument("file")
+@click.option("--to", "to", required=True, metavar="PROVIDER",
+              help="The target provider (or a full offering id, e.g. fal/sync-3-image-to-video).")
+@click.option("--from", "source", metavar="PROVIDER/MODEL",
+              help="The payload's offering, when it cannot be read from the payload or pyproject.toml.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: the translated payload on stdout, findings on stderr; json: both in one document.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="error", show_default=True,
+              help="Exit 1 when a finding (of the translation or of the target's validator) is at or above this.")
+def translate_command(file: str, to: str, source: str | None, output_format: str, fail_on: str) -> None:
+    """Translate the payload in FILE for the same model at provider --to, keeping its
+    behaviour: defaults that differ are written out, and whatever the target cannot express
+    is reported."""
+    from pathlib import Path
+
+    from . import payloads
+    from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
+    from .config import ConfigError, find_offering_map
+
+    registry = load_registry()
+    try:
+        offering_map = None if source or file == payloads.STDIN else find_offering_map(Path.cwd())
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    chosen = source or (offering_map.offering_for(file) if offering_map else None)
+    results, failed, threshold = [], False, Severity(fail_on).rank
+    for item in payloads.read(file):
+        if item.problem is not None:
+            click.echo(f"Error: {file}: {item.problem.message}", err=True)
+            sys.exit(EXIT_USAGE)
+        try:
+            translation = translate(item.value, to, source=chosen, registry=registry)
+        except InvalidSource as exc:
+            click.echo(f"Error: {file}: {exc}", err=True)
+            for finding in exc.report.errors:
+                click.echo(f"  {finding.severity}[{finding.rule}] {finding.pointer or '/'}: {finding.message}", err=True)
+            sys.exit(EXIT_FINDINGS)
+        except TranslationError as exc:
+            raise click.UsageError(f"{file}: {exc}") from None
+        results.append(translation)
+        failed |= any(f.severity.rank >= threshold for f in (*translation.findings, *translation.report.findings))
+    if output_format == "json":
+        click.echo(json.dumps([t.as_dict() for t in results] if len(results) != 1 else results[0].as_dict(),
+                              indent=2, ensure_ascii=False))
+    else:
+        for translation in results:
+            click.echo(json.dumps(translation.payload, indent=2, ensure_ascii=False))
+            click.echo(f"{translation.source} -> {translation.target}: "
+                       f"{'valid' if translation.ok else 'NOT valid'} at the target", err=True)
+            for finding in (*translation.findings, *translation.report.findings):
+                click.echo(f"  {finding.severity}[{finding.rule}] {finding.pointer or '/'}: {finding.message}", err=True)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
