@@ -8,10 +8,17 @@
 The public surface is what this module exports; everything else may change.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .errors import CapregError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
 from .findings import Finding, Report, Severity
 from .loading import Offering, Registry, load
 from .validation import default_registry, validate
+
+if TYPE_CHECKING:
+    from .comparison import Comparison
 
 __all__ = [
     "CapregError",
@@ -31,10 +38,8 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    # The comparison is loaded on first use, so `capreg validate` never imports it.
-    if name == "compare":
-        import importlib
+def compare(registry: Registry, model: str) -> Comparison:
+    """One model's concepts lined up across every offering of it (see registry.comparison)."""
+    from .comparison import compare as compare_model  # loaded on first use: `capreg validate` never needs it
 
-        return importlib.import_module(".compare", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return compare_model(registry, model)

@@ -51,7 +51,7 @@ class LazyGroup(click.Group):
 # name -> "module:click command"; each module defines its command next to the code it runs.
 LAZY_COMMANDS: dict[str, str] = {
     "generate": "registry.generate:generate",
-    "compare": "registry.compare:compare_command",
+    "compare": "registry.comparison:compare_command",
     "plan": "registry.plan:plan_command",
     "breaking": "registry.breaking:breaking_command",
     "translate": "registry.translate:translate_command",

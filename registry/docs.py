@@ -8,7 +8,7 @@ from typing import Any
 
 from . import codegen
 from .catalog import RULES
-from .compare import COMPARISON_RULES, Comparison, compare
+from .comparison import COMPARISON_RULES, Comparison, compare
 from .index import NO_DEFAULT, Parameter, index_of
 from .loading import Offering, Registry
 

@@ -40,7 +40,7 @@ import click
 
 from . import pointers
 from .catalog import RULES
-from .compare import Vocabulary, required_within, vocabulary
+from .comparison import Vocabulary, required_within, vocabulary
 from .errors import CapregError
 from .findings import Finding, Report, Severity
 from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 import registry
 from registry.cli import main
-from registry.compare import COMPARISON_RULES, compare
+from registry.comparison import COMPARISON_RULES, compare
 from registry.findings import Severity
 
 SCHEMA = "https://json-schema.org/draft/2020-12/schema"

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 import registry
-from registry.compare import tag_problems, vocabulary
+from registry.comparison import tag_problems, vocabulary
 
 from .conftest import ROOT
 

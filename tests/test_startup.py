@@ -13,7 +13,7 @@ from .conftest import ROOT
 # Never on the validate path: the typed clients, the code generator, docs and comparison.
 ALWAYS_DENIED = {"pydantic", "pydantic_core", "datamodel_code_generator", "black", "isort", "jinja2", "requests",
                  "httpx", "registry.codegen", "registry.docs", "registry.generate", "registry.typed",
-                 "registry.compare", "registry.lint"}
+                 "registry.comparison", "registry.lint"}
 # Needed only to explain an invalid payload, or to read YAML.
 VALID_JSON_DENIED = ALWAYS_DENIED | {"jsonschema", "referencing", "yaml"}
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import sys
-import types
 from dataclasses import dataclass
 from typing import Any
 
@@ -442,15 +441,3 @@ def compare_command(model: str | None, every: bool, output_format: str, fail_on:
     threshold = Severity(fail_on).rank if fail_on else None
     failed = threshold is not None and any(d.severity.rank >= threshold for c in comparisons for d in c.differences)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
-
-
-class _CallableModule(types.ModuleType):
-    """`registry.compare` is this module, and callers use it as the function: importing a
-    submodule always makes it the package attribute of that name, so a function re-exported
-    under the same name would be replaced by the module whenever docs or the CLI load it."""
-
-    def __call__(self, registry: Registry, model: str) -> Comparison:
-        return compare(registry, model)
-
-
-sys.modules[__name__].__class__ = _CallableModule
