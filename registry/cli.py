@@ -135,6 +135,8 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_offerings(output_format: str) -> None:
     """List every offering: provider, model, model id, where the id sits in a payload."""
+    from .reporting import text_table
+
     registry = load_registry()
     rows = [
         {"offering": o.id, "provider": o.provider, "model": o.model, "variant": o.variant,
@@ -147,7 +149,7 @@ def list_offerings(output_format: str) -> None:
     table = [("OFFERING", "MODEL", "MODEL ID", "DETECTED AT")] + [
         (r["offering"], r["model"], r["model_id"], r["detected_at"] or "(URL; use --offering)") for r in rows
     ]
-    click.echo(_table(table))
+    click.echo(text_table(table))
     providers = len({r["provider"] for r in rows})
     click.echo(f"\n{len(rows)} offerings of {len(registry.models())} models at {providers} providers")
 
@@ -158,7 +160,8 @@ def list_offerings(output_format: str) -> None:
 def show(offering: str, raw: bool) -> None:
     """Show one OFFERING: identity, sources, notes, parameters and rules."""
     from .errors import UnknownOffering
-    from .index import NO_DEFAULT, index_of
+    from .index import NO_DEFAULT, constraint_label, index_of, type_label
+    from .reporting import text_table
 
     registry = load_registry()
     try:
@@ -181,13 +184,13 @@ def show(offering: str, raw: bool) -> None:
         facts = p.facts
         rows.append((
             p.pattern + (f"  [{p.variant}]" if p.variant else ""),
-            _type_of(facts),
+            type_label(facts),
             "yes" if p.required else "",
             json.dumps(p.default) if p.default is not NO_DEFAULT else "",
-            _allowed(facts),
+            constraint_label(facts),
             (p.concept or "") + (" (ignored)" if p.ignored else ""),
         ))
-    click.echo("\n" + _table(rows))
+    click.echo("\n" + text_table(rows))
     if index.rules:
         click.echo("\nRules:")
         for plan in index.rules:
@@ -213,32 +216,6 @@ def lint() -> None:
         click.echo(problem)
     click.echo(f"{len(registry.documents)} schema files, {len(problems)} problems")
     sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
-
-
-def _type_of(facts: dict[str, Any]) -> str:
-    kind = facts.get("type")
-    if kind is None and "const" in facts:
-        return "const"
-    if kind is None and ("oneOf" in facts or "anyOf" in facts):
-        return "one of"
-    return "/".join(kind) if isinstance(kind, list) else (kind or "")
-
-
-def _allowed(facts: dict[str, Any]) -> str:
-    if "enum" in facts:
-        return ", ".join(str(v) for v in facts["enum"])
-    if "const" in facts:
-        return json.dumps(facts["const"])
-    bounds = []
-    for key, symbol in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
-        if key in facts:
-            bounds.append(f"{symbol} {facts[key]}")
-    return ", ".join(bounds)
-
-
-def _table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
 
 
 if __name__ == "__main__":

@@ -352,7 +352,7 @@ def _where(cell: Cell) -> str:
 
 def render_text(comparisons: list[Comparison], registry: Registry) -> str:
     """A table per concept: one line per offering, then the differences found."""
-    from .cli import _table
+    from .reporting import text_table
 
     out: list[str] = []
     for comparison in comparisons:
@@ -365,7 +365,7 @@ def render_text(comparisons: list[Comparison], registry: Registry) -> str:
                 table.append((f"  {cell.offering}", _where(cell), cell.type or "",
                               _show(cell.default) if cell.default is not NO_DEFAULT else "",
                               _allowed_text(cell), "yes" if cell.required else ""))
-            out.append(_table(table))
+            out.append(text_table(table))
             out.extend(f"  {d.severity}[{d.rule}] {d.message}" for d in row.differences)
         counts = {s: sum(d.severity is s for d in comparison.differences) for s in Severity}
         out.append(f"\n{len(comparison.rows)} concepts, {counts[Severity.WARNING]} warnings, "

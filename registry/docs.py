@@ -9,7 +9,7 @@ from typing import Any
 from . import codegen
 from .catalog import RULES
 from .comparison import COMPARISON_RULES, Comparison, compare
-from .index import NO_DEFAULT, Parameter, index_of
+from .index import NO_DEFAULT, Parameter, constraint_label, index_of, type_label
 from .loading import Offering, Registry
 
 DOCS = "docs"
@@ -61,33 +61,6 @@ def _index(registry: Registry) -> str:
     return "".join(out)
 
 
-def _type(facts: dict[str, Any]) -> str:
-    if "type" in facts:
-        return "/".join(facts["type"]) if isinstance(facts["type"], list) else facts["type"]
-    if "const" in facts:
-        return "const"
-    branches = facts.get("oneOf") or facts.get("anyOf")
-    if branches:
-        return " or ".join(str(b.get("type", b.get("title", "schema"))) for b in branches if isinstance(b, dict))
-    return "any"
-
-
-def _constraints(facts: dict[str, Any]) -> str:
-    parts = []
-    if "enum" in facts:
-        parts.append(", ".join(_code(v) for v in facts["enum"]))
-    if "const" in facts:
-        parts.append(_code(facts["const"]))
-    for key, symbol in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<"),
-                        ("minLength", "length ≥"), ("maxLength", "length ≤"), ("minItems", "items ≥"),
-                        ("maxItems", "items ≤")):
-        if key in facts:
-            parts.append(f"{symbol} {facts[key]}")
-    if "pattern" in facts:
-        parts.append(f"pattern `{_cell(facts['pattern'])}`")
-    return "; ".join(parts)
-
-
 def _notes(parameter: Parameter) -> str:
     facts = parameter.facts
     notes = []
@@ -117,7 +90,7 @@ def _offering(registry: Registry, offering: Offering) -> str:
         default = _code(p.default) if p.default is not NO_DEFAULT else ""
         where = f"`{p.pattern}`" + (f" ({p.variant})" if p.variant else "")
         sources = ", ".join(p.facts.get("x-source", []))
-        rows.append([where, _type(p.facts), "yes" if p.required else "", default, _constraints(p.facts),
+        rows.append([where, type_label(p.facts), "yes" if p.required else "", default, constraint_label(p.facts, _code),
                      p.concept or "", _notes(p), sources])
     out.append(_table(["path", "type", "required", "default", "allowed", "concept", "notes", "sources"], rows))
     if index.rules:

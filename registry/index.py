@@ -6,6 +6,8 @@ this index instead of walking schemas themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -68,6 +70,36 @@ class OfferingIndex:
         """Parameters carrying a concept, shallowest first (the top-level one before overrides)."""
         found = [p for p in self.parameters if p.concept == concept]
         return sorted(found, key=lambda p: len(p.tokens))
+
+
+def type_label(facts: dict[str, Any]) -> str:
+    """A parameter's JSON type for people: `number`, `string/null`, `boolean or object`."""
+    if "type" in facts:
+        return "/".join(facts["type"]) if isinstance(facts["type"], list) else facts["type"]
+    if "const" in facts:
+        return "const"
+    branches = facts.get("oneOf") or facts.get("anyOf")
+    if branches:
+        return " or ".join(str(b.get("type") or b.get("title") or b.get("$ref", "schema").rsplit("/", 1)[-1])
+                           for b in branches if isinstance(b, dict))
+    return "any"
+
+
+_BOUNDS = (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<"),
+           ("minLength", "length ≥"), ("maxLength", "length ≤"), ("minItems", "items ≥"), ("maxItems", "items ≤"))
+
+
+def constraint_label(facts: dict[str, Any], show: Callable[[Any], str] = json.dumps) -> str:
+    """Allowed values, ranges and pattern of a parameter, each value rendered by `show`."""
+    parts = []
+    if "enum" in facts:
+        parts.append(", ".join(show(v) for v in facts["enum"]))
+    if "const" in facts:
+        parts.append(show(facts["const"]))
+    parts += [f"{symbol} {facts[key]}" for key, symbol in _BOUNDS if key in facts]
+    if "pattern" in facts:
+        parts.append(f"pattern `{facts['pattern']}`")
+    return "; ".join(parts)
 
 
 def index_of(registry: Registry, offering_id: str) -> OfferingIndex:

@@ -115,11 +115,11 @@ def _audio(action: str, audio: float, output: float) -> Treatment:
 
 
 def render_text(plans: tuple[ModePlan, ...], video: float, audio: float) -> str:
-    from .cli import _table
+    from .reporting import text_table
 
     rows = [("MODE", "OUTPUT", "VIDEO", "AUDIO")]
     rows += [(p.mode, f"{p.output:.2f} s", p.video.text, p.audio.text) for p in plans]
-    lines = [f"video {video:.2f} s, audio {audio:.2f} s", "", _table(rows)]
+    lines = [f"video {video:.2f} s, audio {audio:.2f} s", "", text_table(rows)]
     for p in plans:
         lines += [f"warning[{p.mode}] {w}" for w in p.warnings]
     return "\n".join(lines) + "\n"

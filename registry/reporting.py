@@ -76,6 +76,12 @@ class Summary:
         }
 
 
+def text_table(rows: list[tuple[str, ...]]) -> str:
+    """Rows as aligned columns for a terminal; the first row is the header."""
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+
+
 class Reporter:
     def __init__(self, out: IO[str]) -> None:
         self.out = out
