@@ -4,25 +4,47 @@ one bad file never stops the others from being checked.
 
 JSONL is read line by line and yielded lazily, so a stream of millions of payloads is
 checked in bounded memory.
+
+Hostile input is refused here, with a finding, before it can reach the engines: more than
+MAX_DOCUMENT_BYTES, more values than MAX_VALUES (JSON) or MAX_YAML_NODES (YAML, aliases
+expanded), nesting deeper than MAX_DEPTH (the JSON Schema engines and `repr` recurse;
+jsonschema-rs overflows its stack on deep enough input), NaN/Infinity and numbers a double
+cannot hold, integers longer than Python converts, strings holding half a UTF-16
+surrogate pair (they cannot be printed as UTF-8), duplicate keys, and a UTF-8 byte order
+mark at the start of JSON. YAML may start with a BOM: YAML allows one (JSON does not, and
+providers' JSON parsers reject it, so a JSON file that has one would fail when sent).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
 import os
+import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .catalog import rule
 from .findings import Finding
+from .pointers import to_pointer
 
 # Request payloads are a few kilobytes; anything near this size is a mistake or an attack,
 # and reading it whole would cost memory for nothing.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+# Payloads are a few levels deep. The pure-Python engine recurses about four frames a level
+# (about 250 levels fit in Python's default limit); jsonschema-rs overflows its stack (a crash,
+# not an exception) between 10^4 and 10^5 levels under a recursive schema.
+MAX_DEPTH = 64
+# A payload with bounding boxes for every frame of a long video holds ~10^5 values; a
+# million costs ~100 MB once parsed (16 MiB of `{}` would cost ~450 MB).
+MAX_VALUES = 1_000_000
+# PyYAML spends ~300 bytes (libyaml) to ~700 bytes and ~40 µs (pure Python) on a node, and
+# aliases let a few lines stand for billions of nodes; a hand-written payload has hundreds.
+MAX_YAML_NODES = 100_000
 STDIN = "-"
 JSON_SUFFIXES = (".json",)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -54,9 +76,8 @@ def read(name: str) -> Iterator[Payload]:
         if name == STDIN:
             yield from _read_stream(sys.stdin.buffer, suffix="")
             return
-        _check_regular_file(name)
         suffix = os.path.splitext(name)[1].lower()
-        with open(name, "rb") as handle:
+        with _open_regular_file(name) as handle:
             yield from _read_stream(handle, suffix)
     except ReadError as exc:
         yield Payload(0, None, problem=exc.finding)
@@ -64,14 +85,29 @@ def read(name: str) -> Iterator[Payload]:
         yield Payload(0, None, problem=rule("file-unreadable").finding("", reason=exc.strerror or str(exc)))
 
 
-def _check_regular_file(name: str) -> None:
+def _open_regular_file(name: str) -> IO[bytes]:
+    """The file, opened for reading. Opening never blocks (O_NONBLOCK: a FIFO with no writer
+    would hang a plain open), and the check is made on what was opened, so nothing can be
+    swapped in between a check and the open."""
     try:
-        mode = os.stat(name).st_mode
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except IsADirectoryError:
+        raise ReadError(_not_a_file("a directory")) from None
     except OSError as exc:
         raise ReadError(rule("file-unreadable").finding("", reason=exc.strerror or str(exc))) from None
-    if not stat.S_ISREG(mode):
-        kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
-        raise ReadError(rule("file-unreadable").finding("", reason=f"it is {kind}; expected a payload file"))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise ReadError(_not_a_file(
+                "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _not_a_file(kind: str) -> Finding:
+    return rule("file-unreadable").finding("", reason=f"it is {kind}; expected a payload file")
 
 
 def _read_stream(handle: IO[bytes], suffix: str) -> Iterator[Payload]:
@@ -83,7 +119,7 @@ def _read_stream(handle: IO[bytes], suffix: str) -> Iterator[Payload]:
         raise ReadError(rule("file-unreadable").finding(
             "", reason=f"it is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; a request payload is far smaller"))
     text = _decode(data)
-    if not text.strip():
+    if not text.removeprefix(BOM).strip():
         raise ReadError(rule("file-empty").finding(""))
     if suffix in JSON_SUFFIXES:
         yield Payload(0, None, _parse_json(text), source=text)
@@ -118,11 +154,12 @@ def _sniff(text: str) -> Iterator[Payload]:
         yield Payload(0, None, _parse_json(text), source=text)
         return
     except ReadError as json_error:
-        lines = [line for line in text.splitlines() if line.strip()]
+        body = text.removeprefix(BOM)
+        lines = [line for line in body.splitlines() if line.strip()]
         if len(lines) > 1 and lines[0].lstrip().startswith(("{", "[")):
             yield from _read_jsonl(io.BytesIO(text.encode("utf-8")))
             return
-        if text.lstrip().startswith(("{", "[")):
+        if body.lstrip().startswith(("{", "[")):
             raise json_error
     yield from _parse_yaml(text)
 
@@ -133,10 +170,12 @@ def _read_jsonl(handle: IO[bytes]) -> Iterator[Payload]:
         if len(raw) > MAX_DOCUMENT_BYTES:
             yield Payload(index, number, problem=rule("file-unreadable").finding(
                 "", reason=f"line {number} is longer than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB"))
-            return
+            _skip_line(handle, raw)
+            index += 1
+            continue
         try:
             text = _decode(raw, line=number)
-            if not text.strip():
+            if not text.removeprefix(BOM).strip():
                 continue
             yield Payload(index, number, _parse_json(text, line=number), source=text)
         except ReadError as exc:
@@ -144,13 +183,28 @@ def _read_jsonl(handle: IO[bytes]) -> Iterator[Payload]:
         index += 1
 
 
+def _skip_line(handle: IO[bytes], start: bytes) -> None:
+    """Read past the rest of an over-long line, a chunk at a time, so the lines after it
+    are still checked and the line never sits in memory whole."""
+    chunk = start
+    while chunk and not chunk.endswith(b"\n"):
+        chunk = handle.readline(1 << 20)
+
+
+BOM = "\ufeff"
+_UTF16_32_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                  (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
 def _decode(data: bytes, line: int | None = None) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # RFC 8259 lets parsers ignore a UTF-8 byte order mark
+    """UTF-8 text. A UTF-8 byte order mark is kept: what it means depends on the syntax."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        finding = rule("file-not-utf8").finding("", byte=data[exc.start], offset=exc.start)
+        encoding = next((name for bom, name in _UTF16_32_BOMS if data.startswith(bom)), None)
+        hint = (f"it starts with a {encoding} byte order mark: save it as UTF-8" if encoding
+                else "save it as UTF-8")
+        finding = rule("file-not-utf8").finding("", hint=hint, byte=data[exc.start], offset=exc.start)
         if line is not None:
             finding = Finding(finding.rule, finding.severity, "", f"line {line}: {finding.message}", finding.hint)
         raise ReadError(finding) from None
@@ -160,6 +214,26 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        shown = text if len(text) <= 24 else f"{text[:12]}...{text[-8:]} ({len(text):,} characters)"
+        raise ValueError(f"the number {shown} is too large for a 64-bit float (it would become Infinity)")
+    return value
+
+
+def _parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # longer than sys.get_int_max_str_digits(): quadratic to convert
+        raise ValueError(_long_integer(text)) from None
+
+
+def _long_integer(text: str) -> str:
+    digits = sum(c.isdigit() for c in text)
+    return f"an integer has {digits:,} digits; capreg reads integers of up to {sys.get_int_max_str_digits():,} digits"
+
+
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
@@ -167,34 +241,113 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"duplicate key {key!r} in one object")
+                raise ValueError(f"duplicate key {_cut(repr(key))} in one object")
             seen.add(key)
     return result
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int,
+                            object_pairs_hook=_unique_keys)
+# A JSON string literal, to take separators inside strings out of a count of separators.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_EMPTY_ARRAY = re.compile(r"\[\s*\]")
 
 
 def _parse_json(text: str, line: int | None = None) -> Any:
+    on_line = f" on line {line}" if line else ""
+    if text.startswith(BOM):
+        raise ReadError(rule("parse-error").finding(
+            "", hint="save the file as UTF-8 without a byte order mark", format="JSON",
+            detail=f"it starts with a UTF-8 byte order mark (U+FEFF){on_line}; JSON text must not (RFC 8259, "
+                   "section 8.1), and the JSON parsers of the providers reject it"))
+    if _value_count_exceeds(text, MAX_VALUES):
+        raise ReadError(rule("parse-error").finding(
+            "", format="JSON", detail=f"it holds more than {MAX_VALUES:,} values{on_line}; a request payload holds far fewer"))
     try:
-        return _DECODER.decode(text)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         detail = f"{exc.msg} at line {line or exc.lineno} column {exc.colno}"
     except RecursionError:
-        detail = "nested too deeply" + (f" on line {line}" if line else "")
-    except ValueError as exc:  # duplicate keys, NaN/Infinity, integers too long to convert
-        detail = str(exc) + (f" on line {line}" if line else "")
+        detail = f"it is nested too deeply{on_line}; capreg reads at most {MAX_DEPTH} levels of arrays and objects"
+    except ValueError as exc:  # duplicate keys, NaN/Infinity, numbers out of range
+        detail = str(exc) + on_line
+    else:
+        problem = _unreadable_structure(value, text)
+        if problem is None:
+            return value
+        detail = problem + on_line
     raise ReadError(rule("parse-error").finding("", format="JSON", detail=detail))
 
 
-# Aliases let a few lines of YAML stand for billions of nodes; a payload never needs more.
-MAX_YAML_NODES = 1_000_000
+def _value_count_exceeds(text: str, limit: int) -> bool:
+    """Whether the JSON text holds more than `limit` values, counted before parsing it (so a
+    huge one never costs the memory of its parse). Every value but the first follows a `[`,
+    `,` or `:`; the cheap count is exact unless strings hold separators or arrays are empty."""
+    if 1 + text.count("[") + text.count(",") + text.count(":") <= limit:
+        return False
+    skeleton = _STRING.sub('""', text)
+    empty_arrays = sum(1 for _ in _EMPTY_ARRAY.finditer(skeleton))
+    return 1 + skeleton.count("[") + skeleton.count(",") + skeleton.count(":") - empty_arrays > limit
+
+
+def _unreadable_structure(value: Any, text: str) -> str | None:
+    """Why a parsed JSON value cannot be checked: nested deeper than MAX_DEPTH, or a string
+    that is not Unicode text (an escaped half of a surrogate pair). Most payloads skip the
+    walk: they have too few brackets to be that deep and no `\\u` escape."""
+    deep = text.count("[") + text.count("{") > MAX_DEPTH
+    escapes = "\\u" in text
+    if not (deep or escapes):
+        return None
+    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 0, ())]
+    while stack:
+        current, depth, path = stack.pop()
+        if type(current) is dict:
+            if depth == MAX_DEPTH:
+                return _too_deep()
+            for key, item in current.items():
+                if escapes and _not_text(key):
+                    return _half_surrogate("a key", key, path)
+                stack.append((item, depth + 1, (*path, key)))
+        elif type(current) is list:
+            if depth == MAX_DEPTH:
+                return _too_deep()
+            stack.extend((item, depth + 1, (*path, index)) for index, item in enumerate(current))
+        elif escapes and type(current) is str and _not_text(current):
+            return _half_surrogate("the string", current, path)
+    return None
+
+
+def _too_deep() -> str:
+    return f"it is nested more than {MAX_DEPTH} levels deep; capreg reads at most {MAX_DEPTH} levels of arrays and objects"
+
+
+def _not_text(string: str) -> bool:
+    if string.isascii():
+        return False
+    try:
+        string.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _half_surrogate(what: str, string: str, path: tuple[str | int, ...]) -> str:
+    where = f" at {to_pointer(path)}" if path else ""
+    return (f"{what} {_cut(json.dumps(string))}{where} holds half of a UTF-16 surrogate pair without its other "
+            "half, which is not Unicode text")
+
+
+def _cut(shown: str) -> str:
+    return shown if len(shown) <= 60 else f"{shown[:45]}...{shown[-12:]}"
 
 
 def _parse_yaml(text: str) -> Iterator[Payload]:
     import yaml  # only YAML inputs pay for it
 
-    class JsonCompatibleLoader(yaml.SafeLoader):
+    # libyaml when PyYAML has it: ~10x faster and half the memory of the pure-Python parser.
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class JsonCompatibleLoader(base):  # type: ignore[misc, valid-type]
         """SafeLoader whose scalars are JSON's: dates and times stay strings."""
 
     JsonCompatibleLoader.yaml_implicit_resolvers = {
@@ -202,48 +355,116 @@ def _parse_yaml(text: str) -> Iterator[Payload]:
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def construct_int(loader: Any, node: Any) -> int:
+        try:
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:  # longer than Python converts
+            raise yaml.constructor.ConstructorError(None, None, _long_integer(node.value), node.start_mark) from None
+
+    JsonCompatibleLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
+
     def fail(detail: str) -> ReadError:
         return ReadError(rule("parse-error").finding("", format="YAML", detail=detail))
 
-    try:
-        documents = list(yaml.compose_all(text, Loader=JsonCompatibleLoader))
-    except yaml.YAMLError as exc:
+    def problem(exc: Any) -> str:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        raise fail(f"{getattr(exc, 'problem', None) or exc}{at}") from None
-    except RecursionError:
-        raise fail("nested too deeply") from None
+        return f"{getattr(exc, 'problem', None) or exc}{at}"
+
+    try:
+        # The events first (streamed, no recursion, little memory), so a huge or deep file is
+        # refused before the composer, which recurses and keeps every node, sees it.
+        _check_yaml_events(yaml.parse(text, Loader=JsonCompatibleLoader), fail)
+        documents = list(yaml.compose_all(text, Loader=JsonCompatibleLoader))
+    except yaml.YAMLError as exc:
+        raise fail(problem(exc)) from None
     constructor = JsonCompatibleLoader("")
     for index, node in enumerate(documents):
         if node is None:
             continue
-        if _expanded_size(node, {}) > MAX_YAML_NODES:
-            raise fail(f"its aliases expand to more than {MAX_YAML_NODES:,} nodes")
+        unfit = _document_problem(node)
+        if unfit:
+            raise fail(unfit)
         try:
             value = constructor.construct_document(node)
-        except (yaml.YAMLError, RecursionError) as exc:
-            raise fail(str(exc)) from None
-        problem = _not_json(value)
-        if problem:
-            raise fail(problem)
+        except yaml.YAMLError as exc:
+            raise fail(problem(exc)) from None
+        not_json = _not_json(value)
+        if not_json:
+            raise fail(not_json)
         yield Payload(index, node.start_mark.line + 1 if len(documents) > 1 else None, value, source=text, syntax="yaml")
 
 
-def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
-    """How many nodes the document has once every alias is expanded (memoised per node)."""
-    known = sizes.get(id(node))
-    if known is not None:
-        return known
-    sizes[id(node)] = 1  # a node that contains itself is cut here, not followed forever
-    children = node.value if isinstance(node.value, list) else []
-    total = 1
-    for child in children:
-        for part in child if isinstance(child, tuple) else (child,):
-            total += _expanded_size(part, sizes)
-            if total > MAX_YAML_NODES:
-                break
-    sizes[id(node)] = total
-    return total
+def _check_yaml_events(events: Iterator[Any], fail: Callable[[str], ReadError]) -> None:
+    import yaml
+
+    nodes = depth = 0
+    for event in events:
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            nodes += 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            nodes += 1
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise fail(_too_deep())
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if nodes > MAX_YAML_NODES:
+            raise fail(f"it has more than {MAX_YAML_NODES:,} nodes; capreg reads YAML payloads up to that size "
+                       "(write large payloads as JSON)")
+
+
+def _document_problem(root: Any) -> str | None:
+    """What makes a composed YAML document unfit to check, if anything: more than
+    MAX_YAML_NODES nodes or MAX_DEPTH levels once every alias is expanded, or a key given
+    twice in one mapping (PyYAML would keep the last silently; JSON input gets the same
+    finding). Aliases share nodes, so each node is measured once, bottom up, without
+    recursion. A node met again inside itself (an alias to an enclosing node) counts once
+    here; `_not_json` refuses the constructed value."""
+    measured: dict[int, tuple[int, int]] = {}  # id -> (nodes, depth), aliases expanded
+    entered: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        if id(node) in measured:
+            stack.pop()
+            continue
+        mapping = node.id == "mapping"
+        children = [part for pair in node.value for part in pair] if mapping else (
+            node.value if node.id == "sequence" else [])
+        if id(node) not in entered:
+            entered.add(id(node))
+            if mapping and (duplicate := _duplicate_key(node)) is not None:
+                return (f"duplicate key {_cut(repr(duplicate.value))} in one mapping "
+                        f"(line {duplicate.start_mark.line + 1} column {duplicate.start_mark.column + 1})")
+            stack.extend(child for child in children if id(child) not in measured and id(child) not in entered)
+            continue
+        stack.pop()
+        size, depth = 1, 0
+        for child in children:
+            child_size, child_depth = measured.get(id(child), (1, 0))
+            size = min(size + child_size, MAX_YAML_NODES + 1)
+            depth = max(depth, child_depth)
+        measured[id(node)] = (size, depth + 1 if node.id != "scalar" else 0)
+    size, depth = measured[id(root)]
+    if size > MAX_YAML_NODES:
+        return f"its aliases expand to more than {MAX_YAML_NODES:,} nodes"
+    if depth > MAX_DEPTH:
+        return f"with its aliases expanded, {_too_deep()}"
+    return None
+
+
+def _duplicate_key(mapping: Any) -> Any:
+    """The second occurrence of a plain key in a mapping node, if any (merge keys `<<` may
+    repeat what they merge: explicit keys override merged ones)."""
+    seen: set[tuple[str, str]] = set()
+    for key, _ in mapping.value:
+        if key.tag == "tag:yaml.org,2002:merge" or not isinstance(key.value, str):
+            continue
+        if (key.tag, key.value) in seen:
+            return key
+        seen.add((key.tag, key.value))
+    return None
 
 
 def _not_json(value: Any) -> str | None:
@@ -263,11 +484,15 @@ def _not_json(value: Any) -> str | None:
                 for key, item in current.items():
                     if not isinstance(key, str):
                         return f"key {key!r} is not a string; JSON object keys are strings"
+                    if _not_text(key):
+                        return _half_surrogate("a key", key, ())
                     stack.append((item, False))
             else:
                 stack.extend((item, False) for item in current)
-        elif isinstance(current, float) and (current != current or current in (float("inf"), float("-inf"))):
+        elif isinstance(current, float) and (current != current or current in (math.inf, -math.inf)):
             return f"{current} is not a JSON number"
+        elif isinstance(current, str) and _not_text(current):
+            return _half_surrogate("the string", current, ())
         elif current is not None and not isinstance(current, (str, int, float, bool)):
             return f"a {type(current).__name__} value has no JSON equivalent"
     return None
