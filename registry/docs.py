@@ -147,9 +147,15 @@ def _rules() -> str:
             out.append(f"\n### {rule.id}\n\n{rule.severity}. {rule.summary}{keyword}\n")
             if example:
                 out.append(f"\nExample: {example}\n")
-    out.append("\n## Comparison findings (`capreg compare`)\n\n")
-    out.append(_table(["id", "severity", "meaning"],
-                      [[f"`{rule}`", severity.value, meaning] for rule, (severity, meaning) in COMPARISON_RULES.items()]))
+    from .breaking import CHANGE_RULES
+    from .translate import TRANSLATION_RULES
+
+    for title, catalog in (("Comparison findings (`capreg compare`)", COMPARISON_RULES),
+                           ("Schema changes (`capreg breaking`)", CHANGE_RULES),
+                           ("Translation findings (`capreg translate`)", TRANSLATION_RULES)):
+        out.append(f"\n## {title}\n\n")
+        out.append(_table(["id", "severity", "meaning"],
+                          [[f"`{rule}`", severity.value, meaning] for rule, (severity, meaning) in catalog.items()]))
     return "".join(out)
 
 
