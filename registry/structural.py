@@ -62,10 +62,21 @@ def detailed_validator(registry: Registry, offering: Offering) -> Any:
 
 def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: UnknownHint) -> list[Finding]:
     """Structural findings; empty when the payload satisfies the schema."""
-    if fast_validator(registry, offering).is_valid(payload):
+    fast = fast_validator(registry, offering)
+    if fast.is_valid(payload):
         return []
-    errors = detailed_validator(registry, offering).iter_errors(payload)
-    return list(_Explainer(offering, unknown_hint).explain(errors))
+    try:
+        errors = detailed_validator(registry, offering).iter_errors(payload)
+        findings = list(_Explainer(offering, unknown_hint).explain(errors))
+    except Exception:  # noqa: BLE001 - e.g. an ECMA-262 pattern Python's re cannot compile
+        findings = []
+    # The detailed engine failed, or found nothing where jsonschema-rs found something
+    # (the engines differ on ECMA-262 regex semantics): a rejection is never lost.
+    return findings or [
+        rule("schema").finding(pointers.to_pointer(error.instance_path), name=describe(tuple(error.instance_path)),
+                               detail=error.message)
+        for error in fast.iter_errors(payload)
+    ]
 
 
 class _Explainer:
@@ -119,16 +130,17 @@ class _Explainer:
             )
 
     def _one_of(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
-        branches: dict[int, list[ValidationError]] = {}
+        branches: dict[int | None, list[ValidationError]] = {}
         for sub in error.context or ():
-            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+            # an error of a `false` branch has no schema path: it rejects everything anyway
+            branches.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else None, []).append(sub)
         depth = len(path)
 
         def rejects(sub: ValidationError) -> bool:
             # The payload did not mean this branch: its discriminating constant differs,
             # or the value is not even of the branch's type.
             sub_depth = len(sub.absolute_path)
-            return (sub.validator == "const" and sub_depth <= depth + 1) or (
+            return sub.validator is None or (sub.validator == "const" and sub_depth <= depth + 1) or (
                 sub.validator == "type" and sub_depth == depth)
 
         meant = [errs for errs in branches.values() if not any(rejects(e) for e in errs)]

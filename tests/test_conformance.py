@@ -57,8 +57,6 @@ PY_RE_UNICODE_CLASSES = ("jsonschema compiles `pattern` with Python's re, whose 
                          "non-ASCII characters; in ECMA-262 they do not")
 NO_VOCABULARIES = "jsonschema does not implement $vocabulary: validation keywords apply whatever the meta-schema says"
 NO_DEPENDENCIES = "jsonschema's Draft 2020-12 validator does not implement the pre-2019 `dependencies` keyword"
-EXPLAINER_BOOLEAN_BRANCHES = ("structural._Explainer._one_of indexes `relative_schema_path[0]` of each branch "
-                              "error; a `false` branch has an empty path: IndexError (capreg bug, reported)")
 
 # Which tests of a group an engine fails: all of them (None), those the suite marks invalid
 # ("invalid"), or the ones named.
@@ -70,10 +68,6 @@ KNOWN_GAPS: dict[tuple[str, str], dict[str, tuple[str, Selector]]] = {
         "jsonschema": (PY_RE_PROPERTY_ESCAPE, None)},
     ("vocabulary.json", "schema that uses custom metaschema with with no validation vocabulary"): {
         "jsonschema": (NO_VOCABULARIES, frozenset({"no validation: invalid number, but it still validates"}))},
-    ("anyOf.json", "anyOf with boolean schemas, all false"): {
-        "capreg": (EXPLAINER_BOOLEAN_BRANCHES, frozenset({"any value is invalid"}))},
-    ("oneOf.json", "oneOf with boolean schemas, all false"): {
-        "capreg": (EXPLAINER_BOOLEAN_BRANCHES, frozenset({"any value is invalid"}))},
     **{("optional/ecmascript-regex.json", group): {"jsonschema": (PY_RE_PROPERTY_ESCAPE, None)} for group in (
         "ECMA 262 regex escapes control codes with \\c and upper letter",
         "ECMA 262 regex escapes control codes with \\c and lower letter",
@@ -115,12 +109,6 @@ def _gap(engine: str, file: str, group: dict[str, Any], test: dict[str, Any]) ->
         if tests is None or (tests == "invalid" and not test["valid"]) or (
                 isinstance(tests, frozenset) and test["description"] in tests):
             return reason
-    if engine == "capreg" and not test["valid"]:
-        # capreg asks jsonschema to explain what jsonschema-rs rejected: where jsonschema
-        # errs on an invalid instance, the finding is lost or the explanation crashes.
-        detailed = _gap("jsonschema", file, group, test)
-        if detailed is not None:
-            return f"capreg reports what jsonschema finds after jsonschema-rs rejects; {detailed} (capreg bug, reported)"
     return None
 
 

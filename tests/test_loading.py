@@ -141,3 +141,13 @@ def test_a_ref_like_string_inside_data_is_not_a_reference(tmp_path):
                                         "default": {"$ref": "https://example.com/y.json"}}})
     reg = registry.load(tree(tmp_path, fal__other=schema))
     assert registry.validate({"a": {"$ref": "https://example.com/x.json"}}, "fal/other", registry=reg).ok
+
+
+def test_a_rejection_the_detailed_engine_cannot_explain_is_still_reported(tmp_path):
+    # \p{L} is ECMA-262: jsonschema-rs rejects "123", Python's re cannot even compile it.
+    schema = offering(properties={"name": {"type": "string", "pattern": "^\\p{L}+$"}})
+    reg = registry.load(tree(tmp_path, fal__other=schema))
+    assert registry.validate({"name": "Zoë"}, "fal/other", registry=reg).ok
+    (finding,) = registry.validate({"name": "123"}, "fal/other", registry=reg).findings
+    assert (finding.rule, finding.pointer) == ("schema", "/name")
+    assert "does not match" in finding.message
