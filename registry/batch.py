@@ -43,14 +43,11 @@ def _positions(payload: payloads.Payload, findings: tuple[Any, ...]) -> tuple[An
     """Line and column of each finding in the payload's text; only payloads with findings pay."""
     if not findings or payload.source is None:
         return ()
-    from .positions import locate
+    from .positions import locate_all
 
-    located = []
-    for finding in findings:
-        position = locate(payload.source, payload.syntax, finding.pointer, payload.index)
-        if position is not None and payload.line is not None and payload.syntax == "json":
-            position = (payload.line + position[0] - 1, position[1])  # a JSONL line: its text is that line
-        located.append(position)
+    located = locate_all(payload.source, payload.syntax, [f.pointer for f in findings], payload.index)
+    if payload.line is not None and payload.syntax == "json":  # a JSONL line: its text is that line
+        located = [(payload.line + p[0] - 1, p[1]) if p else None for p in located]
     return tuple(located)
 
 

@@ -73,6 +73,9 @@ RULES: dict[str, Rule] = {
         Rule("no-match", E, "structure", "A value matches none of the shapes the schema allows.",
              "{name} matches none of the allowed shapes ({expected}); found {found}", "oneOf"),
         Rule("schema", E, "structure", "Any other JSON Schema keyword failed.", "{name}: {detail}"),
+        Rule("uncheckable", E, "structure",
+             "The payload cannot be checked at all: it is nested too deeply for the engines.",
+             "the payload cannot be checked: {reason}"),
         # -- cross-field rules (x- keywords) --------------------------------------------
         Rule("ref-unknown", E, "cross-field", "A reference names an id that no input defines.",
              "{name} is {found}, but no {targets} has that id; defined: {defined}", "x-ref"),

@@ -75,9 +75,11 @@ def bundle(registry: Registry, offering: Offering) -> dict[str, Any]:
 
 
 def _strip_annotations(document: Any) -> Any:
-    """The document without capreg's `x-` annotations, which mean nothing to the generator."""
+    """The document without capreg's `x-` annotations, which mean nothing to the generator,
+    and without `format`: capreg treats it as an annotation (the Draft 2020-12 default), so
+    the clients must not assert it either (the generator would make a `uri` an AnyUrl)."""
     for schema in list(subschemas(document)):
-        for key in [k for k in schema if k.startswith("x-") or k == "$comment"]:
+        for key in [k for k in schema if k.startswith("x-") or k in ("$comment", "format")]:
             del schema[key]
     return document
 
@@ -102,6 +104,12 @@ def client_module(registry: Registry, offering: Offering) -> str:
         collapse_root_models=True,
         reuse_model=True,
         base_class="registry.typed.ClientModel",
+        # JSON Schema's "optional" is "may be absent", not "may be null": an unset field is
+        # MISSING, so an explicit null is rejected as the schema rejects it.
+        strict_nullable=True,
+        use_missing_sentinel=True,
+        # Aliases instead of RootModel classes, which would not inherit ClientModel's strictness.
+        use_type_alias=True,
         disable_timestamp=True,
         formatters=["builtin"],
         custom_file_header=(
@@ -111,6 +119,12 @@ def client_module(registry: Registry, offering: Offering) -> str:
     )
     code = generate(json.dumps(bundle(registry, offering)), config=config)
     assert isinstance(code, str)
+    # pydantic 2.14 moved the sentinel out of `experimental`; the generator still imports it there.
+    experimental = "from pydantic.experimental.missing_sentinel import MISSING\n"
+    if experimental in code:
+        code = re.sub(r"^from pydantic import (.+)$",
+                      lambda m: "from pydantic import " + ", ".join(sorted({*m.group(1).split(", "), "MISSING"})),
+                      code.replace(experimental, ""), count=1, flags=re.MULTILINE)
     # The root model alone runs the cross-field rules of its offering.
     root_line = f"class {name}(ClientModel):"
     if code.count(root_line) != 1:

@@ -31,6 +31,12 @@ def parse(pointer: str) -> tuple[str, ...]:
     return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/"))
 
 
+def is_index(token: str) -> bool:
+    """An array index as RFC 6901 writes it: ASCII digits, no leading zero. ("³".isdigit()
+    is true, so str.isdigit alone would take a superscript for an index.)"""
+    return token.isascii() and token.isdigit() and (token == "0" or token[0] != "0")
+
+
 def expand(document: Any, tokens: tuple[str, ...]) -> list[tuple[Path, Any]]:
     """Every (path, value) of `document` the pattern reaches, in document order.
 
@@ -48,7 +54,7 @@ def expand(document: Any, tokens: tuple[str, ...]) -> list[tuple[Path, Any]]:
             elif isinstance(value, dict):
                 if token in value:
                     reached.append(((*path, token), value[token]))
-            elif isinstance(value, list) and token.isdigit() and (token == "0" or token[0] != "0"):
+            elif isinstance(value, list) and is_index(token):
                 index = int(token)
                 if index < len(value):
                     reached.append(((*path, index), value[index]))
@@ -75,7 +81,7 @@ def values(document: Any, tokens: tuple[str, ...]) -> list[Any]:
                 if type(value) is dict:
                     if token in value:
                         reached.append(value[token])
-                elif type(value) is list and token.isdigit() and (token == "0" or token[0] != "0"):
+                elif type(value) is list and is_index(token):
                     if int(token) < len(value):
                         reached.append(value[int(token)])
         if not reached:

@@ -76,6 +76,15 @@ class Summary:
         }
 
 
+# C0 and C1 control characters (but tab) as visible escapes: a payload's keys and values end
+# up in messages, and a terminal or CI log must not act on them (ESC sequences, BEL, CR).
+_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)]}
+
+
+def visible(text: str) -> str:
+    return text.translate(_CONTROLS)
+
+
 def text_table(rows: list[tuple[str, ...]]) -> str:
     """Rows as aligned columns for a terminal; the first row is the header."""
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
@@ -123,18 +132,18 @@ class TextReporter(Reporter):
                 import click
 
                 severity = click.style(severity, fg=self.COLORS[finding.severity], bold=True)
-            self.out.write(f"{location}: {severity} {pointer}: {finding.message}\n")
+            self.out.write(visible(f"{location}: ") + severity + visible(f" {pointer}: {finding.message}") + "\n")
             if finding.hint:
-                self.out.write(f"    hint: {finding.hint}\n")
+                self.out.write(visible(f"    hint: {finding.hint}") + "\n")
 
     def file_end(self, file: str) -> None:
         if self.quiet or not self._clean:
             return
         if self._payloads == 1:
-            self.out.write(f"{file}: ok ({self._offering})\n")
+            self.out.write(visible(f"{file}: ok ({self._offering})") + "\n")
         else:
             clean = "all" if self._clean == self._payloads else f"{self._clean}"
-            self.out.write(f"{file}: {self._payloads} payloads, {clean} ok\n")
+            self.out.write(visible(f"{file}: {self._payloads} payloads, {clean} ok") + "\n")
 
     def finish(self, summary: Summary) -> None:
         counts = summary.as_dict()
@@ -209,7 +218,7 @@ class GithubReporter(Reporter):
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

@@ -9,6 +9,7 @@ registries that refuse to fetch anything.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -52,31 +53,82 @@ def detailed_validator(registry: Registry, offering: Offering) -> Any:
         def refuse(uri: str) -> referencing.Resource:
             raise referencing.exceptions.NoSuchResource(ref=uri)
 
+        # Without `$schema`: jsonschema picks the class of a document's declared dialect when
+        # it follows a `$ref` into it, which would drop the ECMA-262 `pattern` below.
         resources = referencing.Registry(retrieve=refuse).with_resources(
-            (uri, DRAFT202012.create_resource(doc)) for uri, doc in registry.documents_for(offering).items()
+            (uri, DRAFT202012.create_resource(_without_dialect(doc)))
+            for uri, doc in registry.documents_for(offering).items()
         )
-        return Draft202012Validator({"$ref": offering.uri}, registry=resources)
+        return _ecma_validator_class()({"$ref": offering.uri}, registry=resources)
 
     return registry.cached("detailed-validator", offering.id, build)
+
+
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _without_dialect(document: Any) -> Any:
+    if isinstance(document, dict) and document.get("$schema") == DRAFT_2020_12:
+        return {k: v for k, v in document.items() if k != "$schema"}
+    return document
+
+
+@functools.cache
+def _ecma_validator_class() -> Any:
+    """Draft 2020-12 whose `pattern` ends where ECMA-262's `$` ends: at the end of the
+    string. Python's `$` also matches before a final newline, so "…0010\n" would pass a
+    UUID pattern here while jsonschema-rs (and every provider) rejects it."""
+    from jsonschema import Draft202012Validator, ValidationError, validators
+
+    def pattern(validator: Any, expected: str, instance: Any, schema: Any) -> Any:
+        if validator.is_type(instance, "string") and not _python_regex(expected).search(instance):
+            yield ValidationError(f"{instance!r} does not match {expected!r}")
+
+    return validators.extend(Draft202012Validator, {"pattern": pattern})
+
+
+@functools.lru_cache(maxsize=512)
+def _python_regex(pattern: str) -> re.Pattern[str]:
+    r"""An ECMA-262 pattern for Python's re: every `$` outside a character class becomes `\Z`."""
+    translated, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            translated.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = "\\Z"
+        translated.append(char)
+        i += 1
+    return re.compile("".join(translated))
 
 
 def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: UnknownHint) -> list[Finding]:
     """Structural findings; empty when the payload satisfies the schema."""
     fast = fast_validator(registry, offering)
-    if fast.is_valid(payload):
-        return []
     try:
-        errors = detailed_validator(registry, offering).iter_errors(payload)
-        findings = list(_Explainer(offering, unknown_hint).explain(errors))
-    except Exception:  # noqa: BLE001 - e.g. an ECMA-262 pattern Python's re cannot compile
-        findings = []
-    # The detailed engine failed, or found nothing where jsonschema-rs found something
-    # (the engines differ on ECMA-262 regex semantics): a rejection is never lost.
-    return findings or [
-        rule("schema").finding(pointers.to_pointer(error.instance_path), name=describe(tuple(error.instance_path)),
-                               detail=error.message)
-        for error in fast.iter_errors(payload)
-    ]
+        if fast.is_valid(payload):
+            return []
+        try:
+            errors = detailed_validator(registry, offering).iter_errors(payload)
+            findings = list(_Explainer(offering, unknown_hint).explain(errors))
+        except Exception:  # noqa: BLE001 - e.g. a pattern Python's re cannot compile, or deep nesting
+            findings = []
+        # The detailed engine failed, or found nothing where jsonschema-rs found something
+        # (the engines differ on some ECMA-262 regex semantics): a rejection is never lost.
+        return findings or [
+            rule("schema").finding(pointers.to_pointer(error.instance_path),
+                                   name=describe(tuple(error.instance_path)), detail=error.message)
+            for error in fast.iter_errors(payload)
+        ]
+    except ValueError as exc:  # jsonschema-rs cannot take the value at all: too deep, or not JSON
+        reason = "it is nested too deeply" if "recursion" in str(exc).lower() else str(exc)
+        return [rule("uncheckable").finding("", reason=reason)]
 
 
 class _Explainer:

@@ -27,6 +27,13 @@ class RequestModel(ClientModel):
         if offering is not None:
             cls.offering = offering
 
+    @model_validator(mode="before")
+    @classmethod
+    def _integral_floats_as_integers(cls, data: Any) -> Any:
+        # JSON Schema counts 48.0 as an integer; pydantic's strict int does not. Float fields
+        # accept integers, so turning integral floats into integers changes nothing else.
+        return _integral_floats_as_integers(data)
+
     @model_validator(mode="after")
     def _cross_field_rules(self) -> RequestModel:
         from .index import index_of
@@ -43,3 +50,13 @@ class RequestModel(ClientModel):
     def to_payload(self) -> dict[str, Any]:
         """The JSON payload to send: only the fields that were set, under their wire names."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _integral_floats_as_integers(value: Any) -> Any:
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is dict:
+        return {key: _integral_floats_as_integers(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_integral_floats_as_integers(item) for item in value]
+    return value

@@ -13,6 +13,7 @@ from .errors import UnknownOffering
 from .findings import Finding, Report
 from .index import index_of
 from .loading import Offering, Registry, closest, load
+from .payloads import MAX_DEPTH
 
 
 @functools.cache
@@ -39,14 +40,28 @@ def validate(payload: Any, offering: str | None = None, *, registry: Registry | 
             return Report(None, (rule("offering-unknown").finding("", hint=hint, what="offering", value=json.dumps(offering)),))
     assert chosen is not None
     index = index_of(registry, chosen.id)
+    if index.recursive and _deeper_than(payload, MAX_DEPTH):
+        # jsonschema-rs follows a recursive schema down the payload on the native stack, and
+        # a deep enough payload overflows it: a crash no exception handler sees.
+        return Report(chosen.id, (rule("uncheckable").finding("", reason=f"it is nested more than {MAX_DEPTH} levels deep"),))
     findings = structural.check(registry, chosen, payload, functools.partial(_unknown_hint, registry))
     findings += rules.check(index, payload)
     findings += advisories.check(registry, index, payload)
     return Report(chosen.id, tuple(sorted(findings, key=_reading_order)))
 
 
+def _deeper_than(value: Any, limit: int) -> bool:
+    level = [value]
+    for _ in range(limit):
+        level = [child for item in level if isinstance(item, (dict, list))
+                 for child in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return False
+    return any(isinstance(item, (dict, list)) for item in level)
+
+
 def _reading_order(finding: Finding) -> tuple[Any, ...]:
-    path = tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in pointers.parse(finding.pointer))
+    path = tuple((0, int(t), "") if pointers.is_index(t) else (1, 0, t) for t in pointers.parse(finding.pointer))
     return (-finding.severity.rank, path, finding.rule)
 
 

@@ -411,7 +411,7 @@ def pattern_broken(draw: st.DrawFn, site: Site) -> tuple[Any, str]:
     pattern = site.facts["pattern"]
     valid = draw(st.from_regex(pattern, fullmatch=True))
     value = draw(st.one_of(st.just(valid + "!"), st.just(" " + valid), st.text(max_size=40)).filter(
-        lambda v: not _ecma_full_match(pattern, v) and not v.endswith("\n")))  # "\n": see the xfail below
+        lambda v: not _ecma_full_match(pattern, v)))
     return _set(site.payload, site.path, value), site.pointer
 
 
@@ -551,11 +551,6 @@ def test_every_mutation_has_somewhere_to_happen():
         assert len(sites()) >= 5, name
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine disagreement that loses a finding: a pattern-constrained string with a trailing newline "
-    "(taskUUID \"...0010\\n\" on runware/lipsync-2). jsonschema-rs rejects it (ECMA-262: `$` is the end), "
-    "jsonschema accepts it (Python's re: `$` also matches before a final newline), so structural.check "
-    "returns no finding and validate() says ok while the typed client rejects it"))
 def test_a_trailing_newline_breaks_a_pattern():
     offering, payload = _example("runware/lipsync-2/valid/seed-001-lipsync-2-segments.json")
     mutated_payload = _set(payload, ("taskUUID",), payload["taskUUID"] + "\n")
@@ -564,28 +559,19 @@ def test_a_trailing_newline_breaks_a_pattern():
     assert problems == []
 
 
-# -- found by scripts/fuzz in modules other engineers own; xfail until fixed --------------------
+# -- found by scripts/fuzz ---------------------------------------------------------------------
 
 def _example(suffix: str) -> tuple[str, Any]:
     (offering, _, payload), = [e for e in valid_examples() if e[1].endswith(suffix)]
     return offering, payload
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "validate() raises ValueError for a payload with an unknown property named by a Unicode digit such as "
-    "\"³\": validation._reading_order sorts pointers with `int(t) if t.isdigit()`, and \"³\".isdigit() is "
-    "true while int(\"³\") fails (str.isdecimal, or isascii() and isdigit(), would not); a file holding "
-    "{\"³\": 1} crashes `capreg validate` the same way"))
 def test_a_key_that_is_a_unicode_digit_is_reported_not_raised():
     offering, payload = _example("runware/lipsync-2/valid/seed-001-lipsync-2-segments.json")
     report = registry.validate({**payload, "³": 1}, offering, registry=the_registry())
     assert [(f.rule, f.pointer) for f in report.errors] == [("unknown-property", "/³")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "typed clients: RootModel types (e.g. sync's BoundingBox, `RootModel[list[int] | None]`) do not inherit "
-    "ClientModel's strict config, so [1, 2, true, 4] passes as [1, 2, 1, 4] while validate() reports `type` "
-    "(codegen.py)"))
 def test_the_client_is_strict_inside_root_models():
     offering, payload = _example("sync/lipsync-2-pro/valid/rich.json")
     payload = _set(payload, ("options", "active_speaker_detection", "bounding_boxes"), [[10, 20, True, 40]])
@@ -594,19 +580,12 @@ def test_the_client_is_strict_inside_root_models():
     assert result.disagreements() == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "`format: uri`: the typed clients assert it (pydantic AnyUrl) while validate() treats format as an "
-    "annotation (jsonschema-rs built with validate_formats=False), so \"not a url\" passes validate() and "
-    "fails the client; one of the two has to change (structural.py or codegen.py)"))
 def test_client_and_validator_agree_on_format_uri():
     offering, payload = _example("replicate/lipsync-2/valid/minimal.json")
     result = verdicts(offering, _set(payload, ("video",), "not a url"))
     assert result.disagreements() == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "an integer-valued float (48.0) is an integer to JSON Schema, so validate() accepts it, and not to the "
-    "strict typed client (pydantic int_type); codegen.py"))
 def test_client_and_validator_agree_on_integer_valued_floats():
     offering, payload = _example("fal/sync-3/valid/rich.json")
     detection = payload["options"]["active_speaker_detection"]
@@ -615,10 +594,6 @@ def test_client_and_validator_agree_on_integer_valued_floats():
     assert result.disagreements() == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "typed clients accept an explicit null for an optional, non-nullable field: the generator writes "
-    "`source: str | None = None`, so {\"source\": null} passes the client while the schema (and validate) "
-    "reject it (codegen.py / the datamodel-code-generator options)"))
 def test_the_client_rejects_null_where_the_schema_does():
     offering, payload = _example("runware/lipsync-2/valid/seed-001-lipsync-2-segments.json")
     payload = _set(payload, ("inputs", "audio", 0, "source"), None)

@@ -25,13 +25,11 @@ class FalLipsync190BetaRequest(RequestModel, offering="fal/lipsync-1.9.0-beta"):
     """
     URL of the input audio.
     """
-    model: Literal["lipsync-1.9.0-beta"] | None = "lipsync-1.9.0-beta"
+    model: Literal["lipsync-1.9.0-beta"] = "lipsync-1.9.0-beta"
     """
     The model to use for lipsyncing.
     """
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = (
-        "cut_off"
-    )
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "cut_off"
     """
     Lipsync mode when audio and video durations are out of sync.
     """

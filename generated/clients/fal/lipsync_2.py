@@ -17,7 +17,7 @@ class FalLipsync2Request(RequestModel, offering="fal/lipsync-2"):
     model_config = ConfigDict(
         extra="forbid",
     )
-    model: Literal["lipsync-2"] | None = "lipsync-2"
+    model: Literal["lipsync-2"] = "lipsync-2"
     """
     The model to use for lipsyncing.
     """
@@ -29,9 +29,7 @@ class FalLipsync2Request(RequestModel, offering="fal/lipsync-2"):
     """
     URL of the input audio.
     """
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = (
-        "cut_off"
-    )
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "cut_off"
     """
     Lipsync mode when audio and video durations are out of sync.
     """

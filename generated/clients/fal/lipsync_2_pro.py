@@ -25,9 +25,7 @@ class FalLipsync2ProRequest(RequestModel, offering="fal/lipsync-2-pro"):
     """
     URL of the input audio.
     """
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = (
-        "cut_off"
-    )
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "cut_off"
     """
     Lipsync mode when audio and video durations are out of sync.
     """

@@ -29,17 +29,15 @@ class FalReact1Request(RequestModel, offering="fal/react-1"):
     """
     Emotion prompt for the generation (single word).
     """
-    model_mode: Literal["lips", "face", "head"] | None = "face"
+    model_mode: Literal["lips", "face", "head"] = "face"
     """
     Edit region for the model: lips, face or head.
     """
-    lipsync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = (
-        "bounce"
-    )
+    lipsync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "bounce"
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    temperature: float | None = 0.5
+    temperature: float = 0.5
     """
     Controls the expressiveness of the generation.
     """

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, MISSING
 from registry.typed import ClientModel, RequestModel
+from typing_extensions import TypeAliasType
 
-
-class BoundingBox(RootModel[list[int] | None]):
-    root: Annotated[list[int] | None, Field(max_length=4, min_length=4)]
+BoundingBox = TypeAliasType(
+    "BoundingBox", Annotated[list[int] | None, Field(max_length=4, min_length=4)]
+)
 
 
 class ActiveSpeakerDetection(ClientModel):
@@ -21,35 +22,37 @@ class ActiveSpeakerDetection(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    auto_detect: bool | None = None
+    auto_detect: bool | MISSING = MISSING
     """
     Whether to automatically detect and apply generation to the active speaker.
     """
-    frame_number: int | None = None
+    frame_number: int | MISSING = MISSING
     """
     Frame index that corresponds to the provided coordinates for manual speaker selection.
     """
-    coordinates: Annotated[list[int] | None, Field(max_length=2, min_length=2)] = None
+    coordinates: Annotated[list[int] | MISSING, Field(max_length=2, min_length=2)] = (
+        MISSING
+    )
     """
     Reference point [x, y] on the speaker's face in the specified frame_number.
     """
-    bounding_boxes: list[BoundingBox | None] | None = None
+    bounding_boxes: list[BoundingBox] | MISSING = MISSING
     """
     Per-frame array of bounding boxes [x1, y1, x2, y2], or null if no box for that frame. Use instead of frame_number + coordinates.
     """
-    bounding_boxes_url: str | None = None
+    bounding_boxes_url: str | MISSING = MISSING
     """
     URL of a JSON file holding the bounding boxes.
     """
-    face_image: str | None = None
+    face_image: str | MISSING = MISSING
     """
     Image of the face to select (base64).
     """
-    use_v2: Annotated[bool | None, Field(deprecated=True)] = None
+    use_v2: Annotated[bool | MISSING, Field(deprecated=True)] = MISSING
     """
     [DEPRECATED] Use active speaker detection v2.
     """
-    v3: bool | None = None
+    v3: bool | MISSING = MISSING
     """
     Use active speaker detection v3.
     """
@@ -63,31 +66,33 @@ class Options(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = None
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | MISSING = (
+        MISSING
+    )
     """
     Sync mode; overrides the top-level sync_mode when set.
     """
-    temperature: float | None = None
+    temperature: float | MISSING = MISSING
     """
     Expressiveness of the generation; ignored by sync-3.
     """
-    occlusion_detection_enabled: bool | None = None
+    occlusion_detection_enabled: bool | MISSING = MISSING
     """
     Whether to detect occlusion; ignored by sync-3.
     """
-    model_mode: Literal["lips", "face", "head", "lipsync", "emotion", "talking_head"] | None = (
-        None
+    model_mode: Literal["lips", "face", "head", "lipsync", "emotion", "talking_head"] | MISSING = (
+        MISSING
     )
     """
     Edit region; primarily used by react-1.
     """
-    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | None = (
-        None
+    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | MISSING = (
+        MISSING
     )
     """
     Emotion prompt; primarily used by react-1.
     """
-    active_speaker_detection: ActiveSpeakerDetection | None = None
+    active_speaker_detection: ActiveSpeakerDetection | MISSING = MISSING
     """
     Active speaker detection configuration (fal's mirror of sync.so's schema).
     """
@@ -109,13 +114,11 @@ class FalSync3Request(RequestModel, offering="fal/sync-3"):
     """
     URL of the input audio.
     """
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = (
-        "cut_off"
-    )
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "cut_off"
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    options: Options | None = None
+    options: Options | MISSING = MISSING
     """
     sync-3 generation options (Sync3GenerationOptions), passed through to sync.so.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, ConfigDict, Field
+from pydantic import ConfigDict, Field, MISSING
 from registry.typed import ClientModel, RequestModel
 
 
@@ -17,31 +17,31 @@ class ReplicateLipsync2Request(RequestModel, offering="replicate/lipsync-2"):
     model_config = ConfigDict(
         extra="forbid",
     )
-    video: AnyUrl
+    video: str
     """
     Input video file (.mp4).
     """
-    audio: AnyUrl
+    audio: str
     """
     Input audio file (.wav).
     """
-    text: str | None = None
+    text: str | MISSING = MISSING
     """
     Optional text for TTS.
     """
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = "loop"
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "loop"
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     """
     How expressive lipsync can be (0-1).
     """
-    active_speaker: bool | None = False
+    active_speaker: bool = False
     """
     Detect active speaker and apply generation to them.
     """
-    occlusion_detection: bool | None = False
+    occlusion_detection: bool = False
     """
     Detect occlusion during generation.
     """

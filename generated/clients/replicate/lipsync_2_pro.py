@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
@@ -17,23 +17,23 @@ class ReplicateLipsync2ProRequest(RequestModel, offering="replicate/lipsync-2-pr
     model_config = ConfigDict(
         extra="forbid",
     )
-    video: AnyUrl
+    video: str
     """
     Input video file (.mp4).
     """
-    audio: AnyUrl
+    audio: str
     """
     Input audio file (.wav).
     """
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = "loop"
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "loop"
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     """
     How expressive lipsync can be (0-1).
     """
-    active_speaker: bool | None = False
+    active_speaker: bool = False
     """
     Whether to detect the active speaker (whoever is speaking in the clip will be used).
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
@@ -17,27 +17,27 @@ class ReplicateReact1Request(RequestModel, offering="replicate/react-1"):
     model_config = ConfigDict(
         extra="forbid",
     )
-    video: AnyUrl
+    video: str
     """
     Input video file (.mp4).
     """
-    audio: AnyUrl
+    audio: str
     """
     Input audio file (.wav).
     """
-    emotion: str | None = "neutral"
+    emotion: str = "neutral"
     """
     Emotion prompt for the generation.
     """
-    model_mode: Literal["lips", "face", "head"] | None = "face"
+    model_mode: Literal["lips", "face", "head"] = "face"
     """
     Edit region: lips, face or head.
     """
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = "loop"
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "loop"
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     """
     How expressive lipsync can be (0-1).
     """

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, MISSING
 from registry.typed import ClientModel, RequestModel
+from typing_extensions import TypeAliasType
 
 
 class AudioInput(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    id: str | None = None
+    id: str | MISSING = MISSING
     """
     Id of this audio input; segments reference it in `ref`.
     """
-    source: str | None = None
+    source: str | MISSING = MISSING
     """
     The audio file (the examples pass an uploaded media UUID).
     """
@@ -31,11 +32,11 @@ class Provider(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    name: str | None = None
+    name: str | MISSING = MISSING
     """
     TTS provider name (the examples use elevenlabs).
     """
-    voiceId: str | None = None
+    voiceId: str | MISSING = MISSING
     """
     Voice id at the TTS provider.
     """
@@ -45,22 +46,23 @@ class SpeechInput(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    id: str | None = None
+    id: str | MISSING = MISSING
     """
     Id of this speech input; segments reference it in `ref`.
     """
-    provider: Provider | None = None
+    provider: Provider | MISSING = MISSING
     """
     The text-to-speech provider and voice.
     """
-    text: str | None = None
+    text: str | MISSING = MISSING
     """
     The text to speak.
     """
 
 
-class BoundingBox(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=4, min_length=4)]
+BoundingBox = TypeAliasType(
+    "BoundingBox", Annotated[list[float], Field(max_length=4, min_length=4)]
+)
 
 
 class ActiveSpeakerDetection(ClientModel):
@@ -71,19 +73,21 @@ class ActiveSpeakerDetection(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    autoDetect: bool | None = False
+    autoDetect: bool = False
     """
     Automatically detect and target the active speaker.
     """
-    frameNumber: int | None = None
+    frameNumber: int | MISSING = MISSING
     """
     The frame in which `coordinates` points at the target speaker; used together with `coordinates`.
     """
-    coordinates: Annotated[list[float] | None, Field(max_length=2, min_length=2)] = None
+    coordinates: Annotated[list[float] | MISSING, Field(max_length=2, min_length=2)] = (
+        MISSING
+    )
     """
     [x, y] point on the target speaker's face in the selected frame.
     """
-    boundingBoxes: list[BoundingBox] | None = None
+    boundingBoxes: list[BoundingBox] | MISSING = MISSING
     """
     Per-frame face bounding boxes across the clip. Each box is [x1, y1, x2, y2].
     """
@@ -105,11 +109,11 @@ class Segment(ClientModel):
     """
     Id of the audio or speech input this segment uses.
     """
-    audioStartTime: float | None = 0
+    audioStartTime: float = 0
     """
     Start time in seconds within the source audio.
     """
-    audioEndTime: float | None = None
+    audioEndTime: float | MISSING = MISSING
     """
     End time in seconds within the source audio; defaults to the end of the audio.
     """
@@ -123,11 +127,11 @@ class Safety(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    checkContent: bool | None = False
+    checkContent: bool = False
     """
     Enable or disable content safety checking.
     """
-    mode: str | None = "none"
+    mode: str = "none"
     """
     Safety checking mode for video generation: one value disables checking, one checks key frames, one checks all frames.
     """
@@ -145,11 +149,11 @@ class Inputs(ClientModel):
     """
     Input video (the examples pass an uploaded media UUID). Required via inputs.video.
     """
-    audio: list[AudioInput] | None = None
+    audio: list[AudioInput] | MISSING = MISSING
     """
     Audio files, each with an id (segments reference inputs by id on the models that support segments).
     """
-    speech: list[SpeechInput] | None = None
+    speech: list[SpeechInput] | MISSING = MISSING
     """
     Text-to-speech inputs, each with an id (segments reference inputs by id on the models that support segments).
     """
@@ -181,7 +185,7 @@ class Sync(ClientModel):
     """
     Detect and handle facial occlusions (hands over the mouth, objects in front of the face, partial visibility).
     """
-    segments: list[Segment] | None = None
+    segments: list[Segment] | MISSING = MISSING
     """
     Time segments of the video, each driven by the audio or speech input its `ref` names.
     """
@@ -195,7 +199,7 @@ class ProviderSettings(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    sync: Sync | None = None
+    sync: Sync | MISSING = MISSING
     """
     Configuration object for Sync.so-specific synchronization and performance editing features.
     """
@@ -230,7 +234,7 @@ class RunwareLipsync2ProRequest(RequestModel, offering="runware/lipsync-2-pro"):
     """
     Input resources for the task.
     """
-    providerSettings: ProviderSettings | None = None
+    providerSettings: ProviderSettings | MISSING = MISSING
     """
     Provider-specific settings.
     """
@@ -250,16 +254,16 @@ class RunwareLipsync2ProRequest(RequestModel, offering="runware/lipsync-2-pro"):
     """
     Number of results to generate. Each result uses a different seed, producing variations of the same parameters.
     """
-    ttl: Annotated[int | None, Field(ge=60)] = None
+    ttl: Annotated[int | MISSING, Field(ge=60)] = MISSING
     """
     Time-to-live in seconds for generated content. Only applies when outputType is URL.
     """
-    safety: Safety | None = None
-    webhookURL: AnyUrl | None = None
+    safety: Safety | MISSING = MISSING
+    webhookURL: str | MISSING = MISSING
     """
     URL to which JSON responses are sent via HTTP POST when generation tasks complete.
     """
-    uploadEndpoint: AnyUrl | None = None
+    uploadEndpoint: str | MISSING = MISSING
     """
     URL to which the generated content is uploaded with HTTP PUT (raw binary body), e.g. a presigned cloud-storage URL.
     """

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AnyUrl, ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, MISSING
 from registry.typed import ClientModel, RequestModel
+from typing_extensions import TypeAliasType
 
 
 class Inputs(ClientModel):
@@ -17,15 +18,15 @@ class Inputs(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    video: str | None = None
+    video: str | MISSING = MISSING
     """
     Input video.
     """
-    audio: Any | None = None
+    audio: Any | MISSING = MISSING
     """
     Input audio. Its shape is not documented on the sync-3 page.
     """
-    speech: Any | None = None
+    speech: Any | MISSING = MISSING
     """
     Text-to-speech input, voiced with the settings.tts provider. Its shape is not documented on the sync-3 page.
     """
@@ -47,11 +48,11 @@ class Segment(ClientModel):
     """
     Audio source URL for this segment.
     """
-    audioStartTime: Annotated[float | None, Field(ge=0.0)] = 0
+    audioStartTime: Annotated[float, Field(ge=0.0)] = 0
     """
     Start time in seconds within the source audio file (step 0.01).
     """
-    audioEndTime: Annotated[float | None, Field(ge=0.0)] = None
+    audioEndTime: Annotated[float | MISSING, Field(ge=0.0)] = MISSING
     """
     End time in seconds within the source audio file (step 0.01).
     """
@@ -65,22 +66,23 @@ class Tts(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    provider: str | None = "elevenlabs"
+    provider: str = "elevenlabs"
     """
     Name of the TTS provider.
     """
-    stability: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
+    stability: Annotated[float | MISSING, Field(ge=0.0, le=1.0)] = MISSING
     """
     Voice stability; higher values produce more consistent output.
     """
-    similarityBoost: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
+    similarityBoost: Annotated[float | MISSING, Field(ge=0.0, le=1.0)] = MISSING
     """
     Voice similarity enforcement; higher values match the target voice more closely.
     """
 
 
-class BoundingBox(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=4, min_length=4)]
+BoundingBox = TypeAliasType(
+    "BoundingBox", Annotated[list[float], Field(max_length=4, min_length=4)]
+)
 
 
 class ActiveSpeakerDetection(ClientModel):
@@ -91,19 +93,21 @@ class ActiveSpeakerDetection(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    autoDetect: bool | None = False
+    autoDetect: bool = False
     """
     Automatically detect and target the active speaker.
     """
-    frameNumber: int | None = None
+    frameNumber: int | MISSING = MISSING
     """
     The frame in which `coordinates` points at the target speaker; used together with `coordinates`.
     """
-    coordinates: Annotated[list[float] | None, Field(max_length=2, min_length=2)] = None
+    coordinates: Annotated[list[float] | MISSING, Field(max_length=2, min_length=2)] = (
+        MISSING
+    )
     """
     [x, y] point on the target speaker's face in the selected frame.
     """
-    boundingBoxes: list[BoundingBox] | None = None
+    boundingBoxes: list[BoundingBox] | MISSING = MISSING
     """
     Per-frame face bounding boxes across the clip. Each box is [x1, y1, x2, y2].
     """
@@ -117,11 +121,11 @@ class Safety(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    checkContent: bool | None = False
+    checkContent: bool = False
     """
     Enable or disable content safety checking.
     """
-    mode: str | None = "none"
+    mode: str = "none"
     """
     Safety checking mode for video generation: one value disables checking, one checks key frames, one checks all frames.
     """
@@ -135,34 +139,34 @@ class Settings(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     """
     Expressiveness of lip sync and facial movements (step 0.01).
     """
-    activeSpeakerDetection: ActiveSpeakerDetection | None = None
-    emotion: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | None = (
-        None
+    activeSpeakerDetection: ActiveSpeakerDetection | MISSING = MISSING
+    emotion: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | MISSING = (
+        MISSING
     )
     """
     Emotional tone for performance re-animation.
     """
-    mode: Literal["lips", "face", "head"] | None = None
+    mode: Literal["lips", "face", "head"] | MISSING = MISSING
     """
     Region of facial animation applied during lip sync.
     """
-    occlusionDetection: bool | None = False
+    occlusionDetection: bool = False
     """
     Enable occlusion handling for obstructed faces.
     """
-    segments: Annotated[list[Segment] | None, Field(min_length=1)] = None
+    segments: Annotated[list[Segment] | MISSING, Field(min_length=1)] = MISSING
     """
     Time segments with audio sources for segmented lip sync workflows.
     """
-    syncMode: Literal["bounce", "cut_off", "silence", "remap"] | None = "cut_off"
+    syncMode: Literal["bounce", "cut_off", "silence", "remap"] = "cut_off"
     """
     Synchronization strategy when audio and video durations don't match.
     """
-    tts: Tts | None = None
+    tts: Tts | MISSING = MISSING
     """
     Configuration for the text-to-speech provider used with speech input.
     """
@@ -193,11 +197,11 @@ class RunwareSync3Request(RequestModel, offering="runware/sync-3"):
     """
     Runware AIR id of the model.
     """
-    inputs: Inputs | None = None
+    inputs: Inputs | MISSING = MISSING
     """
     Input resources for the task (video, audio, speech).
     """
-    settings: Settings | None = None
+    settings: Settings | MISSING = MISSING
     """
     Technical parameters to fine-tune the inference process.
     """
@@ -217,16 +221,16 @@ class RunwareSync3Request(RequestModel, offering="runware/sync-3"):
     """
     Number of results to generate. Each result uses a different seed, producing variations of the same parameters.
     """
-    ttl: Annotated[int | None, Field(ge=60)] = None
+    ttl: Annotated[int | MISSING, Field(ge=60)] = MISSING
     """
     Time-to-live in seconds for generated content. Only applies when outputType is URL.
     """
-    safety: Safety | None = None
-    webhookURL: AnyUrl | None = None
+    safety: Safety | MISSING = MISSING
+    webhookURL: str | MISSING = MISSING
     """
     URL to which JSON responses are sent via HTTP POST when generation tasks complete.
     """
-    uploadEndpoint: AnyUrl | None = None
+    uploadEndpoint: str | MISSING = MISSING
     """
     URL to which the generated content is uploaded with HTTP PUT (raw binary body), e.g. a presigned cloud-storage URL.
     """

@@ -25,11 +25,11 @@ class ScenarioLipsync2Request(RequestModel, offering="scenario/lipsync-2"):
     """
     Input audio file.
     """
-    syncMode: Literal["loop", "bounce", "cut_off", "silence", "remap"] | None = "loop"
+    syncMode: Literal["loop", "bounce", "cut_off", "silence", "remap"] = "loop"
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     """
     How expressive lipsync can be (0-1).
     """

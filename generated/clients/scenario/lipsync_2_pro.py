@@ -25,15 +25,15 @@ class ScenarioLipsync2ProRequest(RequestModel, offering="scenario/lipsync-2-pro"
     """
     Input audio file.
     """
-    syncMode: Literal["loop", "bounce", "cut_off", "silence", "remap"] | None = "loop"
+    syncMode: Literal["loop", "bounce", "cut_off", "silence", "remap"] = "loop"
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     """
     How expressive lipsync can be (0-1).
     """
-    activeSpeaker: bool | None = False
+    activeSpeaker: bool = False
     """
     Whether to detect active speaker (i.e. whoever is speaking in the clip will be used for lipsync).
     """

@@ -25,23 +25,21 @@ class ScenarioReact1Request(RequestModel, offering="scenario/react-1"):
     """
     Input audio file. Maximum duration is 15 seconds.
     """
-    emotion: (
-        Literal["happy", "angry", "sad", "neutral", "disgusted", "surprised"] | None
-    ) = "neutral"
+    emotion: Literal["happy", "angry", "sad", "neutral", "disgusted", "surprised"] = (
+        "neutral"
+    )
     """
     Emotion prompt for the generation.
     """
-    modelMode: Literal["lips", "face", "head"] | None = "face"
+    modelMode: Literal["lips", "face", "head"] = "face"
     """
     Edit region and movement scope: lips (only lipsync, minimal facial changes), face (lipsync + facial expressions without head movements), head (lipsync + facial expressions + natural talking head movements).
     """
-    lipsyncMode: Literal["loop", "bounce", "cut_off", "silence", "remap"] | None = (
-        "bounce"
-    )
+    lipsyncMode: Literal["loop", "bounce", "cut_off", "silence", "remap"] = "bounce"
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     """
     How expressive lipsync can be (0-1).
     """

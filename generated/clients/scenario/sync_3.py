@@ -25,9 +25,7 @@ class ScenarioSync3Request(RequestModel, offering="scenario/sync-3"):
     """
     Input audio file.
     """
-    syncMode: Literal["cut_off", "loop", "bounce", "silence", "remap"] | None = (
-        "cut_off"
-    )
+    syncMode: Literal["cut_off", "loop", "bounce", "silence", "remap"] = "cut_off"
     """
     Lipsync mode when audio and video durations are out of sync.
     """

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, MISSING
 from registry.typed import ClientModel, RequestModel
+from typing_extensions import TypeAliasType
 
 
 class VideoInput1(ClientModel):
@@ -25,15 +26,19 @@ class VideoInput1(ClientModel):
     """
     URL of the video to be used for generation. Either `url` or `assetId` must be provided.
     """
-    assetId: str | None = None
+    assetId: str | MISSING = MISSING
     """
     ID of a video asset from your media library. Either `url` or `assetId` must be provided.
     """
-    segments_secs: Annotated[list[list[float]] | None, Field(deprecated=True)] = None
+    segments_secs: Annotated[list[list[float]] | MISSING, Field(deprecated=True)] = (
+        MISSING
+    )
     """
     [DEPRECATED] Use the top-level segments array instead. Time range of the video in seconds, e.g. [[10.5, 20.5]]; currently only one segment is supported.
     """
-    segments_frames: Annotated[list[list[int]] | None, Field(deprecated=True)] = None
+    segments_frames: Annotated[list[list[int]] | MISSING, Field(deprecated=True)] = (
+        MISSING
+    )
     """
     [DEPRECATED] Use the top-level segments array instead. Frame range of the video, e.g. frames 100 and 200.
     """
@@ -51,7 +56,7 @@ class VideoInput2(ClientModel):
     """
     Discriminator of the input item: "video".
     """
-    url: str | None = None
+    url: str | MISSING = MISSING
     """
     URL of the video to be used for generation. Either `url` or `assetId` must be provided.
     """
@@ -59,11 +64,15 @@ class VideoInput2(ClientModel):
     """
     ID of a video asset from your media library. Either `url` or `assetId` must be provided.
     """
-    segments_secs: Annotated[list[list[float]] | None, Field(deprecated=True)] = None
+    segments_secs: Annotated[list[list[float]] | MISSING, Field(deprecated=True)] = (
+        MISSING
+    )
     """
     [DEPRECATED] Use the top-level segments array instead. Time range of the video in seconds, e.g. [[10.5, 20.5]]; currently only one segment is supported.
     """
-    segments_frames: Annotated[list[list[int]] | None, Field(deprecated=True)] = None
+    segments_frames: Annotated[list[list[int]] | MISSING, Field(deprecated=True)] = (
+        MISSING
+    )
     """
     [DEPRECATED] Use the top-level segments array instead. Frame range of the video, e.g. frames 100 and 200.
     """
@@ -85,11 +94,11 @@ class AudioInput1(ClientModel):
     """
     URL of the audio to be used for generation. Either `url` or `assetId` must be provided.
     """
-    assetId: str | None = None
+    assetId: str | MISSING = MISSING
     """
     ID of an audio asset from your media library. Either `url` or `assetId` must be provided.
     """
-    refId: str | None = None
+    refId: str | MISSING = MISSING
     """
     Reference identifier for this audio input, used to link it to segments. Required when using the segments array.
     """
@@ -107,7 +116,7 @@ class AudioInput2(ClientModel):
     """
     Discriminator of the input item: "audio".
     """
-    url: str | None = None
+    url: str | MISSING = MISSING
     """
     URL of the audio to be used for generation. Either `url` or `assetId` must be provided.
     """
@@ -115,7 +124,7 @@ class AudioInput2(ClientModel):
     """
     ID of an audio asset from your media library. Either `url` or `assetId` must be provided.
     """
-    refId: str | None = None
+    refId: str | MISSING = MISSING
     """
     Reference identifier for this audio input, used to link it to segments. Required when using the segments array.
     """
@@ -141,18 +150,19 @@ class TtsProvider(ClientModel):
     """
     Script to be spoken.
     """
-    stability: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
+    stability: Annotated[float | MISSING, Field(ge=0.0, le=1.0)] = MISSING
     """
     ElevenLabs voice stability (0–1).
     """
-    similarityBoost: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
+    similarityBoost: Annotated[float | MISSING, Field(ge=0.0, le=1.0)] = MISSING
     """
     ElevenLabs similarity boost: how closely to adhere to the original voice (0–1).
     """
 
 
-class BoundingBox(RootModel[list[int] | None]):
-    root: Annotated[list[int] | None, Field(max_length=4, min_length=4)]
+BoundingBox = TypeAliasType(
+    "BoundingBox", Annotated[list[int] | None, Field(max_length=4, min_length=4)]
+)
 
 
 class ActiveSpeakerDetection(ClientModel):
@@ -163,27 +173,29 @@ class ActiveSpeakerDetection(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    auto_detect: bool | None = None
+    auto_detect: bool | MISSING = MISSING
     """
     Whether to automatically detect and apply generation to the active speaker.
     """
-    frame_number: int | None = None
+    frame_number: int | MISSING = MISSING
     """
     Frame index that corresponds to the provided coordinates for manual speaker selection.
     """
-    coordinates: Annotated[list[int] | None, Field(max_length=2, min_length=2)] = None
+    coordinates: Annotated[list[int] | MISSING, Field(max_length=2, min_length=2)] = (
+        MISSING
+    )
     """
     Reference point [x, y] on the speaker's face in the specified frame_number (pixels).
     """
-    bounding_boxes: list[BoundingBox | None] | None = None
+    bounding_boxes: list[BoundingBox] | MISSING = MISSING
     """
     Per-frame array of bounding boxes [x1, y1, x2, y2] for the detected face, or null if no box for that frame. Use instead of frame_number + coordinates when you already have detection data.
     """
-    bounding_boxes_url: str | None = None
+    bounding_boxes_url: str | MISSING = MISSING
     """
     URL of a JSON file holding the bounding_boxes array, for payloads too big to inline.
     """
-    v3: bool | None = None
+    v3: bool | MISSING = MISSING
     """
     Use active speaker detection v3.
     """
@@ -201,11 +213,11 @@ class SegmentAudioInput(ClientModel):
     """
     Reference ID of the audio/text-to-speech input to use for this segment.
     """
-    startTime: float | None = None
+    startTime: float | MISSING = MISSING
     """
     Optional start time (in seconds) to crop the referenced audio. When specified, endTime must also be provided.
     """
-    endTime: float | None = None
+    endTime: float | MISSING = MISSING
     """
     Optional end time (in seconds) to crop the referenced audio. When specified, startTime must also be provided.
     """
@@ -219,19 +231,21 @@ class SegmentOptionsOverride(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = None
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | MISSING = (
+        MISSING
+    )
     """
     Defines how to handle duration mismatches between video and audio inputs: bounce, loop, cut_off, silence or remap.
     """
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
+    temperature: Annotated[float | MISSING, Field(ge=0.0, le=1.0)] = MISSING
     """
     Controls how expressive lipsync can be: 0 -> least expressive, 1 -> most expressive.
     """
-    occlusion_detection_enabled: bool | None = None
+    occlusion_detection_enabled: bool | MISSING = MISSING
     """
     Whether to detect occlusion (obstructions of the face) during generation; slows down generation speed.
     """
-    active_speaker_detection: ActiveSpeakerDetection | None = None
+    active_speaker_detection: ActiveSpeakerDetection | MISSING = MISSING
 
 
 class DubParams(ClientModel):
@@ -250,11 +264,11 @@ class DubParams(ClientModel):
     """
     Language to dub into (a language code such as "es").
     """
-    sourceLang: str | None = "auto"
+    sourceLang: str = "auto"
     """
     Language spoken in the video; "auto" detects it.
     """
-    numSpeakers: Annotated[float | None, Field(deprecated=True)] = None
+    numSpeakers: Annotated[float | MISSING, Field(deprecated=True)] = MISSING
     """
     [DEPRECATED] Number of speakers.
     """
@@ -273,7 +287,7 @@ class TextInput(ClientModel):
     Discriminator of the input item: "text".
     """
     provider: TtsProvider
-    refId: str | None = None
+    refId: str | MISSING = MISSING
     """
     Reference identifier for this text-to-speech input, used to link it to segments. Required when using the segments array.
     """
@@ -296,7 +310,7 @@ class Segment(ClientModel):
     Segment end time in seconds.
     """
     audioInput: SegmentAudioInput
-    optionsOverride: SegmentOptionsOverride | None = None
+    optionsOverride: SegmentOptionsOverride | MISSING = MISSING
 
 
 class Options(ClientModel):
@@ -317,17 +331,17 @@ class Options(ClientModel):
     """
     Controls how expressive lipsync can be: 0 -> least expressive, 1 -> most expressive.
     """
-    active_speaker_detection: ActiveSpeakerDetection | None = None
-    occlusion_detection_enabled: bool | None = None
+    active_speaker_detection: ActiveSpeakerDetection | MISSING = MISSING
+    occlusion_detection_enabled: bool | MISSING = MISSING
     """
     Whether to detect occlusion (obstructions of the face) during generation; slows down generation speed.
     """
-    model_mode: Literal["lips", "face", "head"] | None = None
+    model_mode: Literal["lips", "face", "head"] | MISSING = MISSING
     """
     Edit region for the model (react-1): lips, face or head. head also generates natural talking-head movements.
     """
-    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | None = (
-        None
+    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | MISSING = (
+        MISSING
     )
     """
     Emotion prompt for the generation (react-1). Only single word emotions are supported.
@@ -350,26 +364,26 @@ class SyncLipsync2ProRequest(RequestModel, offering="sync/lipsync-2-pro"):
     """
     Array of input items: exactly one visual input (video) and one audio or text input; several audio/text inputs only with segments; with dubParams exactly one video and no audio or text input.
     """
-    options: Options | None = None
+    options: Options | MISSING = MISSING
     """
     Additional options available for generation.
     """
-    segments: list[Segment] | None = None
+    segments: list[Segment] | MISSING = MISSING
     """
     Time ranges of the video, each lip-synced to its own audio or text input (named by refId). Required to use several audio/text inputs.
     """
-    webhookUrl: str | None = None
+    webhookUrl: str | MISSING = MISSING
     """
     Webhook URL for generation status updates: once the generation completes a POST request with the generation data is sent to it.
     """
     outputFileName: Annotated[
-        str | None, Field(max_length=255, pattern="^[A-Za-z0-9_-]*$")
-    ] = None
+        str | MISSING, Field(max_length=255, pattern="^[A-Za-z0-9_-]*$")
+    ] = MISSING
     """
     Base name of the output file, without extension (.mp4 is appended). Only alphanumerics, underscores and hyphens; at most 255 characters.
     """
-    dubParams: DubParams | None = None
-    projectId: str | None = None
+    dubParams: DubParams | MISSING = MISSING
+    projectId: str | MISSING = MISSING
     """
     Project the generation belongs to.
     """

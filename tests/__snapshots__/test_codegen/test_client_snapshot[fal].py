@@ -18,5 +18,5 @@ class FalToyRequest(RequestModel, offering="fal/toy"):
         extra="forbid",
     )
     video_url: str
-    sync_mode: Literal["bounce", "loop", "cut_off"] | None = "cut_off"
-    temperature: float | None = 0.5
+    sync_mode: Literal["bounce", "loop", "cut_off"] = "cut_off"
+    temperature: float = 0.5

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, MISSING
 from registry.typed import ClientModel, RequestModel
 
 
@@ -31,16 +31,16 @@ class Items2(ClientModel):
     )
     type: Literal["audio"]
     url: str
-    refId: str | None = None
+    refId: str | MISSING = MISSING
 
 
 class Speaker(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    boxes: list[Any] | None = None
-    coordinates: list[Any] | None = None
-    frame: int | None = None
+    boxes: list[Any] | MISSING = MISSING
+    coordinates: list[Any] | MISSING = MISSING
+    frame: int | MISSING = MISSING
 
 
 class Source(ClientModel):
@@ -58,27 +58,27 @@ class Segment(ClientModel):
     start: Annotated[float, Field(ge=0.0)]
     end: float
     ref: str
-    audioStart: float | None = None
-    audioEnd: float | None = None
+    audioStart: float | MISSING = MISSING
+    audioEnd: float | MISSING = MISSING
 
 
 class Inputs(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    audio: list[Source] | None = None
-    speech: list[Source] | None = None
+    audio: list[Source] | MISSING = MISSING
+    speech: list[Source] | MISSING = MISSING
 
 
 class Settings(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    syncMode: Literal["bounce", "loop", "cut_off"] | None = "bounce"
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
-    tts: dict[str, Any] | None = None
-    speaker: bool | Speaker | None = None
-    segments: Annotated[list[Segment] | None, Field(min_length=1)] = None
+    syncMode: Literal["bounce", "loop", "cut_off"] = "bounce"
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    tts: dict[str, Any] | MISSING = MISSING
+    speaker: bool | Speaker | MISSING = MISSING
+    segments: Annotated[list[Segment] | MISSING, Field(min_length=1)] = MISSING
 
 
 class SyncToyRequest(RequestModel, offering="sync/toy"):
@@ -90,8 +90,8 @@ class SyncToyRequest(RequestModel, offering="sync/toy"):
         extra="forbid",
     )
     model: Literal["toy-1"]
-    dub: bool | None = None
-    clips: list[str] | None = None
-    inputs: Inputs | None = None
-    items: list[Items | Items1 | Items2] | None = None
-    settings: Settings | None = None
+    dub: bool | MISSING = MISSING
+    clips: list[str] | MISSING = MISSING
+    inputs: Inputs | MISSING = MISSING
+    items: list[Items | Items1 | Items2] | MISSING = MISSING
+    settings: Settings | MISSING = MISSING
