@@ -267,22 +267,25 @@ def test_what_is_not_a_regular_file_is_refused_without_being_read(tmp_path):
 
 
 def _peak_memory_kib(*args: str) -> int:
-    """Peak resident memory of a fresh process running `capreg validate ARGS`."""
+    """Peak resident memory of a fresh process running `capreg validate ARGS`: VmHWM, the
+    high-water mark of this process's own memory (ru_maxrss would carry over the size of
+    the forking parent, here pytest, across exec)."""
     script = textwrap.dedent("""
-        import resource, sys
+        import re, sys
         from registry.cli import main
         try:
             main(["validate", "-q", *sys.argv[1:]])
         except SystemExit:
             pass
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+        with open("/proc/self/status") as status:
+            print(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1), file=sys.stderr)
     """)
     result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "CAPREG_SCHEMAS": str(FIXTURES / "registry")})
     return int(result.stderr.strip().splitlines()[-1])
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux")
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads VmHWM from /proc")
 def test_memory_stays_bounded_on_huge_files(tmp_path):
     good = write(tmp_path / "good.json", GOOD_TEXT)
     baseline = _peak_memory_kib(good)
@@ -293,10 +296,17 @@ def test_memory_stays_bounded_on_huge_files(tmp_path):
             handle.write("x" * (1 << 20))
         handle.write('"}')
     assert huge.stat().st_size > 100 * 1024 * 1024
-    objects = write(tmp_path / "objects.json", "[" + ",".join(["{}"] * (5 * 1024 * 1024)) + "]")
-    bomb = write(tmp_path / "bomb.yaml", billion_laughs())
-    many = write(tmp_path / "many.yaml", "- [1, 2]\n" * 40_000)
-    for path, extra_mib in ((str(huge), 40), (objects, 80), (bomb, 40), (many, 80)):
+    cases = [  # (file, MiB it may add: measured, then about doubled)
+        (str(huge), 30),  # refused after reading 16 MiB
+        (write(tmp_path / "objects.json", "[" + ",".join(["{}"] * (5 << 20)) + "]"), 50),  # 15 MiB, refused unparsed
+        (write(tmp_path / "bomb.yaml", billion_laughs()), 10),  # refused before constructing anything
+        (write(tmp_path / "nodes.yaml", "- [1, 2]\n" * 40_000), 10),  # refused while parsing
+        # the largest accepted: a 16 MiB string; 99,000 YAML nodes
+        (write(tmp_path / "string.json", '{"model": "toy-1", "x": "' + "a" * ((16 << 20) - 40) + '"}'), 140),
+        (write(tmp_path / "accepted.yaml", "model: toy-1\nsettings: {syncMode: loop}\ninputs:\n  audio:\n"
+               + "".join(f"  - {{id: a{i}, source: s}}\n" for i in range(19_000))), 100),
+    ]
+    for path, extra_mib in cases:
         grown = (_peak_memory_kib(path, good) - baseline) / 1024
         assert grown < extra_mib, f"{path}: {grown:.0f} MiB more than for one small file"
 
