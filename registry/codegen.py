@@ -49,10 +49,19 @@ def bundle(registry: Registry, offering: Offering) -> dict[str, Any]:
     def localise(document: Any, base_uri: str) -> Any:
         for schema in list(subschemas(document)):
             ref = schema.get("$ref")
-            if isinstance(ref, str):
-                target = urljoin(base_uri, ref)
+            if not isinstance(ref, str):
+                continue
+            target = urljoin(base_uri, ref)
+            _, target_schema = registry.resolve(target, "")
+            if _is_model(target_schema):
                 if urldefrag(target)[0] != offering.uri:
                     schema["$ref"] = f"#/$defs/{local_name(target)}"
+                continue
+            # A referenced scalar or array is written in place: behind a `$ref` the generator
+            # makes a field with a default nullable (`Literal[...] | None = "bounce"`).
+            del schema["$ref"]
+            for key, value in localise(copy.deepcopy(target_schema), urldefrag(target)[0]).items():
+                schema.setdefault(key, value)
         return document
 
     def local_name(target: str) -> str:
@@ -72,6 +81,11 @@ def bundle(registry: Registry, offering: Offering) -> dict[str, Any]:
     if not defs:
         del root["$defs"]
     return _strip_annotations(root)
+
+
+def _is_model(schema: Any) -> bool:
+    """A schema the generator turns into a class: worth a name of its own."""
+    return isinstance(schema, dict) and "properties" in schema
 
 
 def _strip_annotations(document: Any) -> Any:

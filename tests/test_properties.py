@@ -602,11 +602,6 @@ def test_the_client_rejects_null_where_the_schema_does():
     assert result.disagreements() == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "typed clients still accept an explicit null for an optional field that has a schema default or is a "
-    "union: the generator writes `syncMode: Literal[...] | None = \"bounce\"` and `activeSpeakerDetection: "
-    "bool | ActiveSpeakerDetection | None = False`, so null passes the client while validate() reports "
-    "enum/type or no-match; found by scripts/fuzz on aa13cda (codegen.py)"))
 @pytest.mark.parametrize("field", ["syncMode", "activeSpeakerDetection"])
 def test_the_client_rejects_null_where_the_schema_has_a_default(field):
     offering, payload = _example("runware/lipsync-2/valid/seed-001-lipsync-2-segments.json")

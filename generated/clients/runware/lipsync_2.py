@@ -10,7 +10,7 @@ from registry.typed import ClientModel, RequestModel
 from typing_extensions import TypeAliasType
 
 
-class AudioInput(ClientModel):
+class AudioItem(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -42,7 +42,7 @@ class Provider(ClientModel):
     """
 
 
-class SpeechInput(ClientModel):
+class SpeechItem(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -57,6 +57,54 @@ class SpeechInput(ClientModel):
     text: str | MISSING = MISSING
     """
     The text to speak.
+    """
+
+
+class Inputs(ClientModel):
+    """
+    Input resources for the task.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    video: str
+    """
+    Input video (the examples pass an uploaded media UUID). Required via inputs.video.
+    """
+    audio: list[AudioItem] | MISSING = MISSING
+    """
+    Audio files, each with an id (segments reference inputs by id on the models that support segments).
+    """
+    speech: list[SpeechItem] | MISSING = MISSING
+    """
+    Text-to-speech inputs, each with an id (segments reference inputs by id on the models that support segments).
+    """
+
+
+class Segment(ClientModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    startTime: float
+    """
+    Start time in seconds of the segment in the video timeline.
+    """
+    endTime: float
+    """
+    End time in seconds of the segment in the video timeline. Must be greater than startTime.
+    """
+    ref: str
+    """
+    Id of the audio or speech input this segment uses.
+    """
+    audioStartTime: float = 0
+    """
+    Start time in seconds within the source audio.
+    """
+    audioEndTime: float | MISSING = MISSING
+    """
+    End time in seconds within the source audio; defaults to the end of the audio.
     """
 
 
@@ -93,32 +141,6 @@ class ActiveSpeakerDetection(ClientModel):
     """
 
 
-class Segment(ClientModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    startTime: float
-    """
-    Start time in seconds of the segment in the video timeline.
-    """
-    endTime: float
-    """
-    End time in seconds of the segment in the video timeline. Must be greater than startTime.
-    """
-    ref: str
-    """
-    Id of the audio or speech input this segment uses.
-    """
-    audioStartTime: float = 0
-    """
-    Start time in seconds within the source audio.
-    """
-    audioEndTime: float | MISSING = MISSING
-    """
-    End time in seconds within the source audio; defaults to the end of the audio.
-    """
-
-
 class Safety(ClientModel):
     """
     Content safety checking configuration for video generation.
@@ -137,28 +159,6 @@ class Safety(ClientModel):
     """
 
 
-class Inputs(ClientModel):
-    """
-    Input resources for the task.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    video: str
-    """
-    Input video (the examples pass an uploaded media UUID). Required via inputs.video.
-    """
-    audio: list[AudioInput] | MISSING = MISSING
-    """
-    Audio files, each with an id (segments reference inputs by id on the models that support segments).
-    """
-    speech: list[SpeechInput] | MISSING = MISSING
-    """
-    Text-to-speech inputs, each with an id (segments reference inputs by id on the models that support segments).
-    """
-
-
 class Sync(ClientModel):
     """
     Configuration object for Sync.so-specific synchronization and performance editing features.
@@ -167,21 +167,21 @@ class Sync(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    syncMode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = "bounce"
+    syncMode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "bounce"
     """
     Synchronization strategy when audio duration doesn't match video duration.
     """
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     """
     Expressiveness and variation of the generated lip sync and facial movements; lower is more conservative and precise.
     """
     activeSpeakerDetection: Annotated[
-        bool | ActiveSpeakerDetection | None, Field(validate_default=True)
+        bool | ActiveSpeakerDetection, Field(validate_default=True)
     ] = False
     """
     Active speaker detection: apply lip sync only to the person speaking in multi-person scenes. A boolean (provider page) or a speaker-targeting object (SDK).
     """
-    occlusionDetectionEnabled: bool | None = False
+    occlusionDetectionEnabled: bool = False
     """
     Detect and handle facial occlusions (hands over the mouth, objects in front of the face, partial visibility).
     """
@@ -238,19 +238,19 @@ class RunwareLipsync2Request(RequestModel, offering="runware/lipsync-2"):
     """
     Provider-specific settings.
     """
-    outputType: Literal["URL"] | None = "URL"
+    outputType: Literal["URL"] = "URL"
     """
     Video output type.
     """
-    outputFormat: Literal["MP4", "WEBM", "MOV"] | None = "MP4"
+    outputFormat: Literal["MP4", "WEBM", "MOV"] = "MP4"
     """
     File format of the generated output: MP4 (H.264, general use), WEBM (web delivery), MOV (QuickTime).
     """
-    outputQuality: Annotated[int | None, Field(ge=20, le=99)] = 95
+    outputQuality: Annotated[int, Field(ge=20, le=99)] = 95
     """
     Compression quality of the output. Higher values preserve quality but increase file size.
     """
-    numberResults: Annotated[int | None, Field(ge=1, le=4)] = 1
+    numberResults: Annotated[int, Field(ge=1, le=4)] = 1
     """
     Number of results to generate. Each result uses a different seed, producing variations of the same parameters.
     """
@@ -267,11 +267,11 @@ class RunwareLipsync2Request(RequestModel, offering="runware/lipsync-2"):
     """
     URL to which the generated content is uploaded with HTTP PUT (raw binary body), e.g. a presigned cloud-storage URL.
     """
-    deliveryMethod: Literal["async"] | None = "async"
+    deliveryMethod: Literal["async"] = "async"
     """
     How the API delivers task results: async returns an immediate acknowledgment; poll with getResponse.
     """
-    includeCost: bool | None = False
+    includeCost: bool = False
     """
     Include task cost in the response.
     """

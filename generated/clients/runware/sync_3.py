@@ -205,19 +205,19 @@ class RunwareSync3Request(RequestModel, offering="runware/sync-3"):
     """
     Technical parameters to fine-tune the inference process.
     """
-    outputType: Literal["URL"] | None = "URL"
+    outputType: Literal["URL"] = "URL"
     """
     Video output type.
     """
-    outputFormat: Literal["MP4", "WEBM", "MOV"] | None = "MP4"
+    outputFormat: Literal["MP4", "WEBM", "MOV"] = "MP4"
     """
     File format of the generated output: MP4 (H.264, general use), WEBM (web delivery), MOV (QuickTime).
     """
-    outputQuality: Annotated[int | None, Field(ge=20, le=99)] = 95
+    outputQuality: Annotated[int, Field(ge=20, le=99)] = 95
     """
     Compression quality of the output. Higher values preserve quality but increase file size.
     """
-    numberResults: Annotated[int | None, Field(ge=1, le=4)] = 1
+    numberResults: Annotated[int, Field(ge=1, le=4)] = 1
     """
     Number of results to generate. Each result uses a different seed, producing variations of the same parameters.
     """
@@ -234,11 +234,11 @@ class RunwareSync3Request(RequestModel, offering="runware/sync-3"):
     """
     URL to which the generated content is uploaded with HTTP PUT (raw binary body), e.g. a presigned cloud-storage URL.
     """
-    deliveryMethod: Literal["async"] | None = "async"
+    deliveryMethod: Literal["async"] = "async"
     """
     How the API delivers task results: async returns an immediate acknowledgment; poll with getResponse.
     """
-    includeCost: bool | None = False
+    includeCost: bool = False
     """
     Include task cost in the response.
     """

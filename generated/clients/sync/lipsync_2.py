@@ -274,6 +274,39 @@ class DubParams(ClientModel):
     """
 
 
+class Options(ClientModel):
+    """
+    Additional options available for generation.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "bounce"
+    """
+    Defines how to handle duration mismatches between video and audio inputs: bounce, loop, cut_off, silence or remap.
+    """
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    """
+    Controls how expressive lipsync can be: 0 -> least expressive, 1 -> most expressive.
+    """
+    active_speaker_detection: ActiveSpeakerDetection | MISSING = MISSING
+    occlusion_detection_enabled: bool | MISSING = MISSING
+    """
+    Whether to detect occlusion (obstructions of the face) during generation; slows down generation speed.
+    """
+    model_mode: Literal["lips", "face", "head"] | MISSING = MISSING
+    """
+    Edit region for the model (react-1): lips, face or head. head also generates natural talking-head movements.
+    """
+    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | MISSING = (
+        MISSING
+    )
+    """
+    Emotion prompt for the generation (react-1). Only single word emotions are supported.
+    """
+
+
 class TextInput(ClientModel):
     """
     Text-to-speech input: sync.so synthesizes the script with the TTS provider and lip-syncs to it.
@@ -311,41 +344,6 @@ class Segment(ClientModel):
     """
     audioInput: SegmentAudioInput
     optionsOverride: SegmentOptionsOverride | MISSING = MISSING
-
-
-class Options(ClientModel):
-    """
-    Additional options available for generation.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = (
-        "bounce"
-    )
-    """
-    Defines how to handle duration mismatches between video and audio inputs: bounce, loop, cut_off, silence or remap.
-    """
-    temperature: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
-    """
-    Controls how expressive lipsync can be: 0 -> least expressive, 1 -> most expressive.
-    """
-    active_speaker_detection: ActiveSpeakerDetection | MISSING = MISSING
-    occlusion_detection_enabled: bool | MISSING = MISSING
-    """
-    Whether to detect occlusion (obstructions of the face) during generation; slows down generation speed.
-    """
-    model_mode: Literal["lips", "face", "head"] | MISSING = MISSING
-    """
-    Edit region for the model (react-1): lips, face or head. head also generates natural talking-head movements.
-    """
-    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | MISSING = (
-        MISSING
-    )
-    """
-    Emotion prompt for the generation (react-1). Only single word emotions are supported.
-    """
 
 
 class SyncLipsync2Request(RequestModel, offering="sync/lipsync-2"):

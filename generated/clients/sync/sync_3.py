@@ -204,18 +204,6 @@ class TtsProvider(ClientModel):
     """
 
 
-SyncMode = TypeAliasType("SyncMode", Literal["bounce", "loop", "cut_off", "silence", "remap"])
-"""
-Defines how to handle duration mismatches between video and audio inputs: bounce, loop, cut_off, silence or remap.
-"""
-
-
-Temperature = TypeAliasType("Temperature", Annotated[float, Field(ge=0.0, le=1.0)])
-"""
-Controls how expressive lipsync can be: 0 -> least expressive, 1 -> most expressive.
-"""
-
-
 BoundingBox = TypeAliasType(
     "BoundingBox", Annotated[list[int] | None, Field(max_length=4, min_length=4)]
 )
@@ -255,12 +243,6 @@ class ActiveSpeakerDetection(ClientModel):
     """
     Use active speaker detection v3.
     """
-
-
-OcclusionDetection = TypeAliasType("OcclusionDetection", bool)
-"""
-Whether to detect occlusion (obstructions of the face) during generation; slows down generation speed.
-"""
 
 
 class SegmentAudioInput(ClientModel):
@@ -336,6 +318,43 @@ class DubParams(ClientModel):
     """
 
 
+class Options(ClientModel):
+    """
+    Additional options available for generation.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "bounce"
+    """
+    Defines how to handle duration mismatches between video and audio inputs: bounce, loop, cut_off, silence or remap.
+    """
+    temperature: Annotated[float | MISSING, Field(ge=0.0, le=1.0)] = MISSING
+    """
+    Controls how expressive lipsync can be: 0 -> least expressive, 1 -> most expressive.
+    """
+    active_speaker_detection: ActiveSpeakerDetection | MISSING = MISSING
+    occlusion_detection_enabled: bool | MISSING = MISSING
+    """
+    Whether to detect occlusion (obstructions of the face) during generation; slows down generation speed.
+    """
+    model_mode: Literal["lips", "face", "head"] | MISSING = MISSING
+    """
+    Edit region for the model (react-1): lips, face or head. head also generates natural talking-head movements.
+    """
+    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | MISSING = (
+        MISSING
+    )
+    """
+    Emotion prompt for the generation (react-1). Only single word emotions are supported.
+    """
+    i2v_prompt: str | MISSING = MISSING
+    """
+    Motion prompt for image-to-video generation. Image input only.
+    """
+
+
 class OptionsOverride(SegmentOptionsOverride):
     """
     Overrides generation options for this specific segment.
@@ -402,45 +421,6 @@ class SegmentModel(ClientModel):
     """
     audioInput: SegmentAudioInput
     optionsOverride: SegmentOptionsOverride | MISSING = MISSING
-
-
-class Options(ClientModel):
-    """
-    Additional options available for generation.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None = (
-        "bounce"
-    )
-    """
-    Defines how to handle duration mismatches between video and audio inputs: bounce, loop, cut_off, silence or remap.
-    """
-    temperature: Annotated[float | MISSING, Field(ge=0.0, le=1.0)] = MISSING
-    """
-    Controls how expressive lipsync can be: 0 -> least expressive, 1 -> most expressive.
-    """
-    active_speaker_detection: ActiveSpeakerDetection | MISSING = MISSING
-    occlusion_detection_enabled: bool | MISSING = MISSING
-    """
-    Whether to detect occlusion (obstructions of the face) during generation; slows down generation speed.
-    """
-    model_mode: Literal["lips", "face", "head"] | MISSING = MISSING
-    """
-    Edit region for the model (react-1): lips, face or head. head also generates natural talking-head movements.
-    """
-    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | MISSING = (
-        MISSING
-    )
-    """
-    Emotion prompt for the generation (react-1). Only single word emotions are supported.
-    """
-    i2v_prompt: str | MISSING = MISSING
-    """
-    Motion prompt for image-to-video generation. Image input only.
-    """
 
 
 class SyncSync3Request(RequestModel, offering="sync/sync-3"):
