@@ -67,7 +67,7 @@ def _pointer_to(payload: Any, tokens: Tokens, target: Any, *more: str) -> str:
 
 
 def _exists(payload: Any, tokens: Tokens | None) -> bool:
-    return tokens is not None and bool(pointers.values(payload, tokens))
+    return tokens is not None and pointers.exists(payload, tokens)
 
 
 def _ref(plan: RulePlan) -> Check:
