@@ -20,3 +20,14 @@ def real() -> Registry:
 def toy() -> Registry:
     """A small tree that uses every rule keyword once, independent of the provider facts."""
     return registry.load(FIXTURES / "registry")
+
+
+@pytest.fixture
+def toy_as_default(monkeypatch):
+    """The toy tree as the default registry, which the CLI and `registry.validate()` use."""
+    from registry import validation
+
+    monkeypatch.setenv("CAPREG_SCHEMAS", str(FIXTURES / "registry"))
+    validation.default_registry.cache_clear()
+    yield
+    validation.default_registry.cache_clear()

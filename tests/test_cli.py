@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from registry import validation
 from registry.cli import main
 
 from .conftest import FIXTURES
@@ -20,12 +19,7 @@ GOOD = {"model": "toy-1", "inputs": {"audio": [{"id": "a", "source": "s"}]}, "se
 BAD = {"model": "toy-1", "inputs": {"audio": [{"id": "a", "source": "s"}]}, "settings": {"syncMode": "bouncy"}}
 
 
-@pytest.fixture(autouse=True)
-def toy_schemas(monkeypatch):
-    monkeypatch.setenv("CAPREG_SCHEMAS", str(FIXTURES / "registry"))
-    validation.default_registry.cache_clear()
-    yield
-    validation.default_registry.cache_clear()
+pytestmark = pytest.mark.usefixtures("toy_as_default")
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path | None = None):

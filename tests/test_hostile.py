@@ -35,7 +35,7 @@ import pytest
 from click.testing import CliRunner
 
 import registry
-from registry import payloads, validation
+from registry import payloads
 from registry.cli import main
 
 from .conftest import FIXTURES, ROOT
@@ -45,12 +45,7 @@ GOOD_TEXT = json.dumps(GOOD)
 BOM = "\ufeff"
 
 
-@pytest.fixture(autouse=True)
-def toy_schemas(monkeypatch):
-    monkeypatch.setenv("CAPREG_SCHEMAS", str(FIXTURES / "registry"))
-    validation.default_registry.cache_clear()
-    yield
-    validation.default_registry.cache_clear()
+pytestmark = pytest.mark.usefixtures("toy_as_default")
 
 
 def run_json(*files: str) -> tuple[int, dict[str, Any]]:
