@@ -41,7 +41,7 @@ from typing import Any
 
 import click
 
-from .errors import CapregError
+from .errors import GitRefError
 from .findings import Severity
 from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of
 from .loading import Registry, load
@@ -79,10 +79,6 @@ CHANGE_RULES: dict[str, tuple[Severity, str]] = {
 
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
-
-
-class GitRefError(CapregError):
-    """The git ref, or the schema tree at it, cannot be read."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ is a problem with the registry itself or with how it is called::
      ├── RegistryError            the schemas/ tree cannot be used
      │    ├── SchemaFileError      a schema file is unreadable, not JSON, or breaks the meta-schemas
      │    └── SchemaRefError       a $ref points outside schemas/, at the network, or in a cycle
+     ├── GitRefError              `capreg breaking`: a git ref, or the schemas at it, cannot be read
      └── UnknownOffering (KeyError)  an offering id the registry does not hold
 """
 
@@ -38,6 +39,10 @@ class SchemaRefError(RegistryError):
         self.path = path
         self.ref = ref
         self.problem = problem
+
+
+class GitRefError(CapregError):
+    """The git ref, or the schema tree at it, cannot be read."""
 
 
 class UnknownOffering(CapregError, KeyError):
