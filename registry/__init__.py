@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import CapregError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
+from .errors import CapregError, GitRefError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
 from .findings import Finding, Report, Severity
 from .loading import Offering, Registry, load
 from .validation import default_registry, validate
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CapregError",
     "Finding",
+    "GitRefError",
     "Offering",
     "Registry",
     "RegistryError",
