@@ -28,7 +28,7 @@ from typing import Any
 import click
 
 from .findings import Severity
-from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of
+from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
 from .loading import BASE_URI, META_DIR, Registry
 
 COMPARISON_RULES: dict[str, tuple[Severity, str]] = {
@@ -161,13 +161,7 @@ class Cell:
 
     @property
     def type(self) -> str | None:
-        kind = self.facts.get("type")
-        if isinstance(kind, list):
-            return "/".join(kind)
-        if kind is None and ("oneOf" in self.facts or "anyOf" in self.facts):
-            return "/".join(sorted({b.get("type", "?") for b in self.facts.get("oneOf", self.facts.get("anyOf", []))
-                                    if isinstance(b, dict)}))
-        return kind
+        return type_label(self.facts) if self.present else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -373,12 +367,10 @@ def render_text(comparisons: list[Comparison], registry: Registry) -> str:
     return "\n".join(out)
 
 
-def _escape_cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def render_markdown(comparisons: list[Comparison]) -> str:
     """Per model: a concept × offering table and the list of differences."""
+    from .reporting import markdown_cell
+
     def cell_text(cell: Cell) -> str:
         if not cell.present:
             return "—"
@@ -393,7 +385,7 @@ def render_markdown(comparisons: list[Comparison]) -> str:
             parts.append("(ignored)")
         if cell.required:
             parts.append("required")
-        return _escape_cell(" ".join(parts))
+        return markdown_cell(" ".join(parts))
 
     out = []
     for comparison in comparisons:
@@ -403,7 +395,7 @@ def render_markdown(comparisons: list[Comparison]) -> str:
             marked = " ⚠" if any(d.severity is Severity.WARNING for d in row.differences) else ""
             out.append(f"| {row.concept}{marked} | {' | '.join(cell_text(c) for c in row.cells)} |\n")
         out.append("\n### Differences\n\n")
-        out.append("".join(f"- **{d.rule}** ({d.severity}): {_escape_cell(d.message)}\n"
+        out.append("".join(f"- **{d.rule}** ({d.severity}): {markdown_cell(d.message)}\n"
                            for d in comparison.differences) or "None.\n")
         out.append("\n")
     return "".join(out)

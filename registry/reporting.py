@@ -85,6 +85,11 @@ def visible(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+def markdown_cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
 def text_table(rows: list[tuple[str, ...]]) -> str:
     """Rows as aligned columns for a terminal; the first row is the header."""
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
