@@ -1,6 +1,7 @@
 """Checks of the schema files themselves, beyond what loading needs: the Draft 2020-12
 meta-schema, capreg's own meta-schema (schemas/meta/offering.schema.json), and the
-cross-file facts a meta-schema cannot see (known concepts, cited sources, unique titles).
+cross-file facts a meta-schema cannot see (known concepts, properties of a known concept
+left untagged, cited sources, unique titles).
 
 Loading stays cheap (no JSON Schema engine); `capreg lint` and the test suite run these.
 """
@@ -36,6 +37,10 @@ def lint(registry: Registry) -> list[str]:
         for error in check.iter_errors(document):
             problems.append(f"{relative}: {error.message} at {error.json_path}")
 
+    from .comparison import tag_problems, vocabulary
+
+    if vocabulary(registry).names:  # a tree whose vocabulary lists the names that carry each concept
+        problems += [problem.message for problem in tag_problems(registry)]
     titles: dict[str, str] = {}
     for offering in registry.offerings.values():
         if offering.title in titles:

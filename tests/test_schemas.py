@@ -26,3 +26,20 @@ def test_model_ids_are_detectable_where_the_payload_names_them(real):
     for offering in real.offerings.values():
         if offering.model_id_pointer:
             assert table[offering.model_id_pointer][offering.model_id] == [offering], offering.id
+
+
+def test_lint_reports_a_property_of_a_known_concept_left_untagged(tmp_path):
+    import json
+    import shutil
+
+    import registry
+
+    from .conftest import ROOT
+
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    path = tmp_path / "schemas" / "replicate" / "lipsync-2.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    del schema["properties"]["temperature"]["x-concept"]
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    problems = lint(registry.load(tmp_path / "schemas"))
+    assert problems == ["replicate/lipsync-2: /temperature carries temperature (by its name) but has no x-concept tag"]
