@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import CapregError, GitRefError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
-from .findings import Finding, Report, Severity
-from .loading import Offering, Registry, load
-from .validation import default_registry, validate
+from registry.base.errors import CapregError, GitRefError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
+from registry.base.findings import Finding, Report, Severity
+from registry.schema.tree import Offering, Registry, load
+from registry.validation.validate import default_registry, validate
 
 if TYPE_CHECKING:
-    from .comparison import Comparison
+    from registry.tools.compare import Comparison
 
 __all__ = [
     "CapregError",
@@ -40,7 +40,7 @@ __all__ = [
 
 
 def compare(registry: Registry, model: str) -> Comparison:
-    """One model's concepts lined up across every offering of it (see registry.comparison)."""
-    from .comparison import compare as compare_model  # loaded on first use: `capreg validate` never needs it
+    """One model's concepts lined up across every offering of it (see registry.tools.compare)."""
+    from registry.tools.compare import compare as compare_model  # loaded on first use: `capreg validate` never needs it
 
     return compare_model(registry, model)

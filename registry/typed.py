@@ -36,9 +36,9 @@ class RequestModel(ClientModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> RequestModel:
-        from .index import index_of
-        from .rules import check
-        from .validation import default_registry
+        from registry.schema.index import index_of
+        from registry.validation.rules import check
+        from registry.validation.validate import default_registry
 
         index = index_of(default_registry(), self.offering)
         payload = self.model_dump(mode="json", by_alias=True, exclude_unset=True)

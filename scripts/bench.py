@@ -30,7 +30,8 @@ import jsonschema
 import jsonschema_rs
 
 import registry
-from registry import codegen, payloads
+from registry.codegen import clients as codegen
+from registry.io import payloads
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

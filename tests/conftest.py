@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import registry
-from registry.loading import Registry
+from registry.schema.tree import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -25,7 +25,7 @@ def toy() -> Registry:
 @pytest.fixture
 def toy_as_default(monkeypatch):
     """The toy tree as the default registry, which the CLI and `registry.validate()` use."""
-    from registry import validation
+    from registry.validation import validate as validation
 
     monkeypatch.setenv("CAPREG_SCHEMAS", str(FIXTURES / "registry"))
     validation.default_registry.cache_clear()

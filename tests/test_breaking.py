@@ -12,8 +12,8 @@ import sys
 import pytest
 
 import registry
-from registry.breaking import CHANGE_RULES, GitRefError, breaking_changes, schemas_at
-from registry.findings import Severity
+from registry.tools.breaking import CHANGE_RULES, GitRefError, breaking_changes, schemas_at
+from registry.base.findings import Severity
 
 from .conftest import FIXTURES, ROOT
 

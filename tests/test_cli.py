@@ -259,7 +259,7 @@ def test_the_installed_command_runs(tmp_path):
 
 
 def test_many_files_in_worker_processes_report_exactly_as_one_process(tmp_path):
-    from registry import batch
+    from registry.io import batch
 
     names = []
     for number in range(2 * batch.FILES_PER_WORKER + 10):

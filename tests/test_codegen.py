@@ -18,7 +18,10 @@ from click.testing import CliRunner
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 import registry
-from registry import codegen, docs, generate, payloads
+from registry.codegen import clients as codegen
+from registry.codegen import docs
+from registry.codegen import generate
+from registry.io import payloads
 from registry.cli import main
 
 from .conftest import ROOT

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 import registry
 from registry.cli import main
-from registry.comparison import COMPARISON_RULES, compare
-from registry.findings import Severity
+from registry.tools.compare import COMPARISON_RULES, compare
+from registry.base.findings import Severity
 
 SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 

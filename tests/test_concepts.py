@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 import registry
-from registry.comparison import tag_problems, vocabulary
+from registry.tools.compare import tag_problems, vocabulary
 
 from .conftest import ROOT
 
@@ -25,7 +25,7 @@ def test_the_vocabulary_is_consistent(real):
     assert not set(words.parents.values()) & set(words.parents), "a part is never itself a whole"
     for whole, part in words.flags.items():
         assert words.parents[part] == whole
-    used = {p.concept for o in real.offerings for p in registry.index.index_of(real, o).parameters if p.concept}
+    used = {p.concept for o in real.offerings for p in registry.schema.index.index_of(real, o).parameters if p.concept}
     assert used <= known
 
 
@@ -67,7 +67,7 @@ def test_a_tag_on_a_name_the_vocabulary_does_not_list_is_a_problem(schema_copy):
 
 def test_the_longest_matching_name_decides(real):
     """`settings/mode` is the edit region at Runware sync-3; `safety/mode` is nothing."""
-    parameters = {p.pattern: p for p in registry.index.index_of(real, "runware/sync-3").parameters}
+    parameters = {p.pattern: p for p in registry.schema.index.index_of(real, "runware/sync-3").parameters}
     assert parameters["/settings/mode"].concept == "edit_region"
     assert parameters["/safety/mode"].concept is None
     assert parameters["/settings/segments/*/audio"].concept == "segment_audio"

@@ -33,8 +33,8 @@ from typing import Any
 
 import pytest
 
-from registry import structural
-from registry.loading import BASE_URI, Offering, Registry
+from registry.validation import structural
+from registry.schema.tree import BASE_URI, Offering, Registry
 
 SUITE = Path(os.environ.get("CAPREG_TEST_SUITE") or Path(__file__).parent / "data" / "jsonschema-test-suite")
 TESTS = SUITE / "tests" / "draft2020-12"

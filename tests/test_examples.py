@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import registry
-from registry import payloads
-from registry.catalog import RULES
+from registry.io import payloads
+from registry.base.catalog import RULES
 
 from .conftest import ROOT
 
@@ -84,7 +84,7 @@ def test_every_offering_has_valid_and_invalid_examples(real):
 
 
 def test_every_rule_keyword_in_the_schemas_has_a_failing_example(real):
-    from registry.index import index_of
+    from registry.schema.index import index_of
 
     used = {RULES_BY_KEYWORD[plan.keyword] for o in real.offerings for plan in index_of(real, o).rules}
     raised = {rule for path in _cases("invalid") for rule, _ in _expected(path)}
@@ -96,7 +96,7 @@ RULES_BY_KEYWORD = {rule.keyword: rule.id for rule in RULES.values() if rule.kin
 
 @pytest.mark.parametrize("path", _cases("valid") + _cases("invalid"), ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_both_engines_agree(real, path):
-    from registry import structural
+    from registry.validation import structural
 
     offering = real.offering(_offering(path))
     payload = _read_one(path)

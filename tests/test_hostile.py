@@ -35,7 +35,7 @@ import pytest
 from click.testing import CliRunner
 
 import registry
-from registry import payloads
+from registry.io import payloads
 from registry.cli import main
 
 from .conftest import FIXTURES, ROOT

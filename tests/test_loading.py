@@ -10,7 +10,7 @@ import pytest
 
 import registry
 from registry import SchemaFileError, SchemaRefError, UnknownOffering
-from registry.lint import lint
+from registry.tools.lint import lint
 
 from .conftest import FIXTURES
 
@@ -73,7 +73,7 @@ def test_a_ref_cycle_is_a_load_error(tmp_path):
 
 
 def test_a_recursive_schema_is_indexed_once_per_level(tmp_path):
-    from registry.index import index_of
+    from registry.schema.index import index_of
 
     schema = offering(properties={"node": {"$ref": "#/$defs/node"}},
                       **{"$defs": {"node": {"type": "object", "properties": {"child": {"$ref": "#/$defs/node"}}}}})

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 import registry
 from registry.cli import main
-from registry.errors import SchemaFileError
-from registry.plan import plan
+from registry.base.errors import SchemaFileError
+from registry.tools.plan import plan
 
 from .conftest import ROOT
 

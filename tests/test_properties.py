@@ -37,8 +37,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import registry
-from registry import codegen, payloads, pointers, structural
-from registry.index import index_of
+from registry.codegen import clients as codegen
+from registry.io import payloads
+from registry.base import pointers
+from registry.validation import structural
+from registry.schema.index import index_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.lint import lint
+from registry.tools.lint import lint
 
 
 def test_every_schema_file_passes_lint(real):
@@ -20,7 +20,7 @@ def test_every_offering_records_its_sources(real):
 
 
 def test_model_ids_are_detectable_where_the_payload_names_them(real):
-    from registry.validation import _detection_table
+    from registry.validation.validate import _detection_table
 
     table = _detection_table(real)
     for offering in real.offerings.values():

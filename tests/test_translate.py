@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 import registry
-from registry import pointers
-from registry.catalog import RULES
+from registry.base import pointers
+from registry.base.catalog import RULES
 from registry.cli import main
-from registry.index import NO_DEFAULT
-from registry.translate import (TRANSLATION_RULES, InvalidSource, TranslationError, concepts_in, layout,
+from registry.schema.index import NO_DEFAULT
+from registry.tools.translate import (TRANSLATION_RULES, InvalidSource, TranslationError, concepts_in, layout,
                                 translate)
 
 from .conftest import ROOT
@@ -90,7 +90,7 @@ def test_behaviour_is_kept_or_a_finding_says_why(real, offering, name, target):
 
     carried = {json.dumps(v) for _, v in _leaves(translation.payload, ())}
     named = {f.pointer for f in translation.findings}
-    fixed = {json.dumps(v) for p in registry.index.index_of(real, offering).parameters
+    fixed = {json.dumps(v) for p in registry.schema.index.index_of(real, offering).parameters
              for v in ([p.facts["const"]] if "const" in p.facts else p.facts.get("enum", [])[:1]
                        if len(p.facts.get("enum", ())) == 1 else [])}
     for path, value in _leaves(payload, ()):

@@ -38,13 +38,13 @@ from typing import Any
 
 import click
 
-from . import pointers
-from .catalog import RULES
-from .comparison import Vocabulary, required_within, vocabulary
-from .errors import CapregError
-from .findings import Finding, Report, Severity
-from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of
-from .loading import Offering, Registry
+from registry.base import pointers
+from registry.base.catalog import RULES
+from registry.tools.compare import Vocabulary, required_within, vocabulary
+from registry.base.errors import CapregError
+from registry.base.findings import Finding, Report, Severity
+from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
+from registry.schema.tree import Offering, Registry
 
 TRANSLATION_RULES: dict[str, tuple[Severity, str]] = {
     "not-expressible": (Severity.WARNING, "A value the source sets has no place at the target."),
@@ -351,7 +351,7 @@ def translate(payload: Any, to: str, *, source: str | None = None, registry: Reg
               new_task_id: Callable[[], str] = lambda: str(uuid.uuid4())) -> Translation:
     """The payload for the same model at provider `to` (or at offering `to`, e.g.
     `fal/sync-3-image-to-video`). The source offering is detected from the payload unless given."""
-    from .validation import default_registry, validate
+    from registry.validation.validate import default_registry, validate
 
     registry = registry or default_registry()
     checked = validate(payload, source, registry=registry)
@@ -532,9 +532,9 @@ def translate_command(file: str, to: str, source: str | None, output_format: str
     is reported."""
     from pathlib import Path
 
-    from . import payloads
-    from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
-    from .config import ConfigError, find_offering_map
+    from registry.io import payloads
+    from registry.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
+    from registry.io.config import ConfigError, find_offering_map
 
     registry = load_registry()
     try:

@@ -18,7 +18,7 @@ import re
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from .loading import Offering, Registry, subschemas
+from registry.schema.tree import Offering, Registry, subschemas
 
 GENERATOR_VERSION = "0.89.0"
 CLIENTS_DIR = "clients"

@@ -27,9 +27,9 @@ from typing import Any
 
 import click
 
-from .findings import Severity
-from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
-from .loading import BASE_URI, META_DIR, Registry
+from registry.base.findings import Severity
+from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
+from registry.schema.tree import BASE_URI, META_DIR, Registry
 
 COMPARISON_RULES: dict[str, tuple[Severity, str]] = {
     "default-differs": (Severity.WARNING, "The documented defaults differ: leaving the parameter out behaves differently."),
@@ -221,8 +221,8 @@ class Comparison:
 def compare(registry: Registry, model: str) -> Comparison:
     offerings = registry.offerings_of(model)
     if not offerings:
-        from .errors import UnknownOffering
-        from .loading import closest
+        from registry.base.errors import UnknownOffering
+        from registry.schema.tree import closest
 
         raise UnknownOffering(model, closest(model, registry.models()))
     words = vocabulary(registry)
@@ -346,7 +346,7 @@ def _where(cell: Cell) -> str:
 
 def render_text(comparisons: list[Comparison], registry: Registry) -> str:
     """A table per concept: one line per offering, then the differences found."""
-    from .reporting import text_table
+    from registry.report.reporters import text_table
 
     out: list[str] = []
     for comparison in comparisons:
@@ -369,7 +369,7 @@ def render_text(comparisons: list[Comparison], registry: Registry) -> str:
 
 def render_markdown(comparisons: list[Comparison]) -> str:
     """Per model: a concept × offering table and the list of differences."""
-    from .reporting import markdown_cell
+    from registry.report.reporters import markdown_cell
 
     def cell_text(cell: Cell) -> str:
         if not cell.present:
@@ -411,8 +411,8 @@ def render_markdown(comparisons: list[Comparison]) -> str:
 def compare_command(model: str | None, every: bool, output_format: str, fail_on: str | None) -> None:
     """Compare MODEL across every provider that offers it: each concept's name and path,
     type, default, allowed values, range and required-ness, and every difference."""
-    from .cli import EXIT_FINDINGS, EXIT_OK, load_registry
-    from .errors import UnknownOffering
+    from registry.cli import EXIT_FINDINGS, EXIT_OK, load_registry
+    from registry.base.errors import UnknownOffering
 
     if every == (model is not None):
         raise click.UsageError("give one MODEL or --all")

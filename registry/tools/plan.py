@@ -17,9 +17,9 @@ from typing import Any
 
 import click
 
-from .errors import SchemaFileError
-from .findings import Severity
-from .loading import BASE_URI, META_DIR, Registry
+from registry.base.errors import SchemaFileError
+from registry.base.findings import Severity
+from registry.schema.tree import BASE_URI, META_DIR, Registry
 
 MATRIX = f"{META_DIR}/sync-modes.json"
 
@@ -115,7 +115,7 @@ def _audio(action: str, audio: float, output: float) -> Treatment:
 
 
 def render_text(plans: tuple[ModePlan, ...], video: float, audio: float) -> str:
-    from .reporting import text_table
+    from registry.report.reporters import text_table
 
     rows = [("MODE", "OUTPUT", "VIDEO", "AUDIO")]
     rows += [(p.mode, f"{p.output:.2f} s", p.video.text, p.audio.text) for p in plans]
@@ -135,7 +135,7 @@ def render_text(plans: tuple[ModePlan, ...], video: float, audio: float) -> str:
 def plan_command(video: float, audio: float, mode: str | None, output_format: str, fail_on: str | None) -> None:
     """Plan durations: each sync mode's output length and what happens to the video and the
     audio, from sync.so's behaviour matrix; warns when a mode's visual cost is high."""
-    from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
+    from registry.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
 
     registry = load_registry()
     try:

@@ -12,11 +12,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from . import pointers
-from .catalog import rule
-from .findings import Finding
-from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of
-from .loading import Registry
+from registry.base import pointers
+from registry.base.catalog import rule
+from registry.base.findings import Finding
+from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
+from registry.schema.tree import Registry
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import re
 from json.decoder import scanstring
 from typing import Any
 
-from . import pointers
+from registry.base import pointers
 
 Position = tuple[int, int]  # 1-based line and column
 Tokens = tuple[str, ...]

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urldefrag
 
-from . import pointers
-from .loading import Offering, Registry
+from registry.base import pointers
+from registry.schema.tree import Offering, Registry
 
 # Rule keywords as the walker collects them: the engine in rules.py gives them meaning.
 RULE_KEYWORDS = ("x-ref", "x-unique", "x-order", "x-together", "x-exclusive", "x-exactly-one-of",

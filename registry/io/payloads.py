@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .catalog import rule
-from .findings import Finding
-from .pointers import to_pointer
+from registry.base.catalog import rule
+from registry.base.findings import Finding
+from registry.base.pointers import to_pointer
 
 # Request payloads are a few kilobytes; anything near this size is a mistake or an attack,
 # and reading it whole would cost memory for nothing.

@@ -5,7 +5,7 @@ files resolve to other files of the tree. Loading checks, without importing a JS
 engine, that every `$ref` lands on a file and location inside the tree: a reference to the
 network, outside schemas/, to a missing file or pointer is a SchemaRefError, because a
 validator that fetched (or silently skipped) schemas would not be reproducible offline.
-The slower meta-schema checks live in `registry.lint`.
+The slower meta-schema checks live in `registry.tools.lint`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from typing import Any, Callable, TypeVar
 from urllib.parse import urldefrag, urljoin
 
-from . import pointers
-from .errors import SchemaFileError, SchemaRefError, UnknownOffering
+from registry.base import pointers
+from registry.base.errors import SchemaFileError, SchemaRefError, UnknownOffering
 
 # `.invalid` is reserved (RFC 2606): this host can never be reached, even by mistake.
 BASE_URI = "https://schemas.capreg.invalid/"
@@ -37,8 +37,8 @@ def default_schema_root() -> Path:
     override = os.environ.get("CAPREG_SCHEMAS")
     if override:
         return Path(override)
-    packaged = Path(__file__).with_name("schemas")
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "schemas"
+    packaged = Path(__file__).parent.parent / "schemas"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "schemas"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import click
 
-from . import codegen, docs
-from .cli import EXIT_FINDINGS, EXIT_OK, load_registry
-from .loading import Registry
+from registry.codegen import clients as codegen
+from registry.codegen import docs
+from registry.cli import EXIT_FINDINGS, EXIT_OK, load_registry
+from registry.schema.tree import Registry
 
-DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "generated"
+DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "generated"
 
 
 def outputs(registry: Registry) -> dict[str, str]:
@@ -88,8 +89,8 @@ def generate(check: bool, schemas: Path | None, output: Path) -> None:
     if schemas is None:
         registry = load_registry()
     else:
-        from .errors import RegistryError
-        from .loading import load
+        from registry.base.errors import RegistryError
+        from registry.schema.tree import load
 
         try:
             registry = load(schemas)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .findings import Finding, Severity
+from registry.base.findings import Finding, Severity
 
 
 @dataclass(frozen=True, slots=True)

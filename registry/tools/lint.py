@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .index import index_of
-from .loading import BASE_URI, COMMON_DIR, META_DIR, Registry
+from registry.schema.index import index_of
+from registry.schema.tree import BASE_URI, COMMON_DIR, META_DIR, Registry
 
 OFFERING_META = f"{BASE_URI}{META_DIR}/offering.schema.json"
 
@@ -37,7 +37,7 @@ def lint(registry: Registry) -> list[str]:
         for error in check.iter_errors(document):
             problems.append(f"{relative}: {error.message} at {error.json_path}")
 
-    from .comparison import tag_problems, vocabulary
+    from registry.tools.compare import tag_problems, vocabulary
 
     if vocabulary(registry).names:  # a tree whose vocabulary lists the names that carry each concept
         problems += [problem.message for problem in tag_problems(registry)]

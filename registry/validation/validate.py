@@ -7,13 +7,16 @@ import functools
 import json
 from typing import Any
 
-from . import advisories, pointers, rules, structural
-from .catalog import rule
-from .errors import UnknownOffering
-from .findings import Finding, Report
-from .index import index_of
-from .loading import Offering, Registry, closest, load
-from .payloads import MAX_DEPTH
+from registry.validation import advisories
+from registry.base import pointers
+from registry.validation import rules
+from registry.validation import structural
+from registry.base.catalog import rule
+from registry.base.errors import UnknownOffering
+from registry.base.findings import Finding, Report
+from registry.schema.index import index_of
+from registry.schema.tree import Offering, Registry, closest, load
+from registry.io.payloads import MAX_DEPTH
 
 
 @functools.cache

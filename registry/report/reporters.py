@@ -19,9 +19,9 @@ import json
 from dataclasses import dataclass, field
 from typing import IO
 
-from .catalog import RULES
-from .findings import Finding, Severity
-from .positions import Position
+from registry.base.catalog import RULES
+from registry.base.findings import Finding, Severity
+from registry.io.positions import Position
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,15 +16,15 @@ from typing import Any
 
 import click
 
-from .findings import Severity
+from registry.base.findings import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def load_registry() -> Any:
     """The default registry, or a clean exit when the schema tree is broken."""
-    from .errors import RegistryError
-    from .validation import default_registry
+    from registry.base.errors import RegistryError
+    from registry.validation.validate import default_registry
 
     try:
         return default_registry()
@@ -50,11 +50,11 @@ class LazyGroup(click.Group):
 
 # name -> "module:click command"; each module defines its command next to the code it runs.
 LAZY_COMMANDS: dict[str, str] = {
-    "generate": "registry.generate:generate",
-    "compare": "registry.comparison:compare_command",
-    "plan": "registry.plan:plan_command",
-    "breaking": "registry.breaking:breaking_command",
-    "translate": "registry.translate:translate_command",
+    "generate": "registry.codegen.generate:generate",
+    "compare": "registry.tools.compare:compare_command",
+    "plan": "registry.tools.plan:plan_command",
+    "breaking": "registry.tools.breaking:breaking_command",
+    "translate": "registry.tools.translate:translate_command",
 }
 
 
@@ -87,13 +87,13 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     The offering of each payload is, in this order: --offering; the [tool.capreg.offerings]
     mapping of the nearest pyproject.toml; the model id inside the payload.
     """
-    from .batch import check_files, default_jobs
-    from .config import ConfigError, find_offering_map
-    from .reporting import REPORTERS, Summary
+    from registry.io.batch import check_files, default_jobs
+    from registry.io.config import ConfigError, find_offering_map
+    from registry.report.reporters import REPORTERS, Summary
 
     registry = load_registry()
     if offering is not None and offering not in registry.offerings:
-        from .loading import closest
+        from registry.schema.tree import closest
 
         suggestion = closest(offering, registry.offerings)
         raise click.BadParameter(
@@ -135,7 +135,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_offerings(output_format: str) -> None:
     """List every offering: provider, model, model id, where the id sits in a payload."""
-    from .reporting import text_table
+    from registry.report.reporters import text_table
 
     registry = load_registry()
     rows = [
@@ -159,9 +159,9 @@ def list_offerings(output_format: str) -> None:
 @click.option("--schema", "raw", is_flag=True, help="Print the schema file itself.")
 def show(offering: str, raw: bool) -> None:
     """Show one OFFERING: identity, sources, notes, parameters and rules."""
-    from .errors import UnknownOffering
-    from .index import NO_DEFAULT, constraint_label, index_of, type_label
-    from .reporting import text_table
+    from registry.base.errors import UnknownOffering
+    from registry.schema.index import NO_DEFAULT, constraint_label, index_of, type_label
+    from registry.report.reporters import text_table
 
     registry = load_registry()
     try:
@@ -208,7 +208,7 @@ def show(offering: str, raw: bool) -> None:
 @main.command()
 def lint() -> None:
     """Check the schema files: Draft 2020-12, capreg's meta-schema, concepts, sources, titles."""
-    from .lint import lint as lint_registry
+    from registry.tools.lint import lint as lint_registry
 
     registry = load_registry()
     problems = lint_registry(registry)
@@ -217,6 +217,3 @@ def lint() -> None:
     click.echo(f"{len(registry.documents)} schema files, {len(problems)} problems")
     sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
 
-
-if __name__ == "__main__":
-    main()

@@ -41,10 +41,10 @@ from typing import Any
 
 import click
 
-from .errors import GitRefError
-from .findings import Severity
-from .index import NO_DEFAULT, OfferingIndex, Parameter, index_of
-from .loading import Registry, load
+from registry.base.errors import GitRefError
+from registry.base.findings import Severity
+from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
+from registry.schema.tree import Registry, load
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -302,7 +302,7 @@ def _rule_changes(offering: str, old: OfferingIndex, new: OfferingIndex) -> list
 # -- output ----------------------------------------------------------------------------------
 def changed_clients(changes: tuple[Change, ...], registry: Registry) -> dict[str, str | None]:
     """offering -> the generated client module that changes with it (None when it is removed)."""
-    from .codegen import import_path
+    from registry.codegen.clients import import_path
 
     return {c.offering: import_path(registry.offerings[c.offering]) if c.offering in registry.offerings else None
             for c in changes}
@@ -341,8 +341,8 @@ def render_markdown(changes: tuple[Change, ...], clients: dict[str, str | None],
 def breaking_command(ref: str, output_format: str, fail_on: str) -> None:
     """Classify every change of the request schemas since GIT_REF: may existing payloads stop
     validating (error), behave differently (warning), or is it harmless (info)?"""
-    from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
-    from .errors import RegistryError
+    from registry.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
+    from registry.base.errors import RegistryError
 
     current = load_registry()
     try:

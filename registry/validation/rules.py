@@ -16,11 +16,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import pointers
-from .catalog import rule
-from .findings import Finding
-from .index import OfferingIndex, RulePlan
-from .loading import closest
+from registry.base import pointers
+from registry.base.catalog import rule
+from registry.base.findings import Finding
+from registry.schema.index import OfferingIndex, RulePlan
+from registry.schema.tree import closest
 
 # A prepared rule: (the whole payload, the values its location reaches) -> findings
 Check = Callable[[Any, list[Any]], list[Finding]]

@@ -12,10 +12,10 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import payloads
-from .loading import Registry
-from .reporting import Result
-from .validation import validate
+from registry.io import payloads
+from registry.schema.tree import Registry
+from registry.report.reporters import Result
+from registry.validation.validate import validate
 
 # Below this many files per worker, starting workers costs more than it saves.
 FILES_PER_WORKER = 100
@@ -43,7 +43,7 @@ def _positions(payload: payloads.Payload, findings: tuple[Any, ...]) -> tuple[An
     """Line and column of each finding in the payload's text; only payloads with findings pay."""
     if not findings or payload.source is None:
         return ()
-    from .positions import locate_all
+    from registry.io.positions import locate_all
 
     located = locate_all(payload.source, payload.syntax, [f.pointer for f in findings], payload.index)
     if payload.line is not None and payload.syntax == "json":  # a JSONL line: its text is that line

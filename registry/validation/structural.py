@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from . import pointers
-from .catalog import rule
-from .findings import Finding
-from .loading import Offering, Registry, closest
+from registry.base import pointers
+from registry.base.catalog import rule
+from registry.base.findings import Finding
+from registry.schema.tree import Offering, Registry, closest
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError

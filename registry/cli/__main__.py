@@ -1,0 +1,5 @@
+"""`python -m registry.cli`: the `capreg` command."""
+
+from registry.cli import main
+
+main()
