@@ -57,7 +57,8 @@ def test_invalid_example(real, path):
     assert {(f.rule, f.pointer) for f in report.errors} == _expected(path)
 
 
-DETECTABLE = {"sync", "runware"}  # the providers whose payloads name their model
+# the providers whose payloads name their model
+DETECTABLE = {o.provider for o in registry.default_registry().offerings.values() if o.model_id_pointer is not None}
 
 
 @pytest.mark.parametrize("path", [p for p in _cases("valid") if p.parents[2].name in DETECTABLE],

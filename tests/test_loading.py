@@ -102,7 +102,7 @@ def test_meta_schema_problems_are_reported_by_lint(tmp_path):
     assert "fal/other.json: 'description' is a required property" in problems
     assert "fal/other.json: 'where' is a required property at $['x-count'][0]" in problems
     assert "does not match" in problems  # the concept name's pattern
-    assert "cites 'nowhere', not in x-sources" in problems
+    assert "fal/other.json: cites 'nowhere', which neither its x-sources nor a file it references defines" in problems
 
 
 def test_lint_catches_an_invalid_draft_2020_12_schema(tmp_path):

@@ -19,7 +19,7 @@ from registry.tools.translate import (TRANSLATION_RULES, InvalidSource, Translat
 
 from .conftest import ROOT
 
-PROVIDERS = ("sync", "runware", "scenario", "fal", "replicate")
+PROVIDERS = tuple(o.provider for o in registry.default_registry().offerings_of("lipsync-2"))
 EXAMPLES = ROOT / "examples"
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 

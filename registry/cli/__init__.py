@@ -51,6 +51,7 @@ class LazyGroup(click.Group):
 # name -> "module:click command"; each module defines its command next to the code it runs.
 LAZY_COMMANDS: dict[str, str] = {
     "generate": "registry.codegen.generate:generate",
+    "fmt": "registry.cli.fmt:fmt_command",
     "compare": "registry.tools.compare:compare_command",
     "plan": "registry.tools.plan:plan_command",
     "breaking": "registry.tools.breaking:breaking_command",
@@ -161,6 +162,7 @@ def show(offering: str, raw: bool) -> None:
     """Show one OFFERING: identity, sources, notes, parameters and rules."""
     from registry.base.errors import UnknownOffering
     from registry.schema.index import NO_DEFAULT, constraint_label, index_of, type_label
+    from registry.schema.sources import sources_of
     from registry.report.reporters import text_table
 
     registry = load_registry()
@@ -201,7 +203,7 @@ def show(offering: str, raw: bool) -> None:
         for note in chosen.notes:
             click.echo(f"  - {note}")
     click.echo("\nSources:")
-    for key, citation in chosen.sources.items():
+    for key, citation in sources_of(registry, chosen.uri).items():
         click.echo(f"  [{key}] {citation}")
 
 

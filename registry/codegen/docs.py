@@ -10,6 +10,7 @@ from registry.codegen import clients as codegen
 from registry.base.catalog import RULES
 from registry.tools.compare import COMPARISON_RULES, Comparison, compare
 from registry.schema.index import NO_DEFAULT, Parameter, constraint_label, index_of, type_label
+from registry.schema.sources import sources_of
 from registry.schema.tree import Offering, Registry
 from registry.report.reporters import markdown_cell
 
@@ -98,7 +99,7 @@ def _offering(registry: Registry, offering: Offering) -> str:
                        f"`{markdown_cell(json.dumps(plan.argument, ensure_ascii=False))}`\n")
     if offering.notes:
         out.append("\n## Notes\n\n" + "".join(f"- {note}\n" for note in offering.notes))
-    out.append("\n## Sources\n\n" + "".join(f"- **{key}**: {citation}\n" for key, citation in offering.sources.items()))
+    out.append("\n## Sources\n\n" + "".join(f"- **{key}**: {citation}\n" for key, citation in sources_of(registry, offering.uri).items()))
     return "".join(out)
 
 

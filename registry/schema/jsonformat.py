@@ -41,3 +41,18 @@ def _key(key: str | None) -> str:
 
 def _plain(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def reformatted(text: str) -> str:
+    """`text` (a JSON document) in the one format; ValueError when it is not JSON or repeats a
+    key, which rewriting would silently drop."""
+    return format_json(json.loads(text, object_pairs_hook=_unique_members))
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in members:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        members[key] = value
+    return members

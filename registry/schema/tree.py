@@ -26,7 +26,6 @@ from registry.base.errors import SchemaFileError, SchemaRefError, UnknownOfferin
 BASE_URI = "https://schemas.capreg.invalid/"
 META_DIR = "meta"
 COMMON_DIR = "common"
-PROVIDERS = ("sync", "runware", "scenario", "fal", "replicate")
 
 T = TypeVar("T")
 
@@ -56,10 +55,6 @@ class Offering:
     path: str  # relative to the schema root, posix
     uri: str
     schema: dict[str, Any] = field(repr=False, compare=False)
-
-    @property
-    def sources(self) -> dict[str, str]:
-        return self.schema.get("x-sources", {})
 
     @property
     def notes(self) -> tuple[str, ...]:

@@ -8,9 +8,9 @@ Loading stays cheap (no JSON Schema engine); `capreg lint` and the test suite ru
 
 from __future__ import annotations
 
-from typing import Any
-
 from registry.schema.index import index_of
+from registry.schema.jsonformat import format_json
+from registry.schema.sources import source_problems
 from registry.schema.tree import BASE_URI, COMMON_DIR, META_DIR, Registry
 
 OFFERING_META = f"{BASE_URI}{META_DIR}/offering.schema.json"
@@ -25,7 +25,7 @@ def lint(registry: Registry) -> list[str]:
     if meta is None:
         return [f"{META_DIR}/offering.schema.json: missing"]
     offering_check = Draft202012Validator(meta)
-    subschema_check = Draft202012Validator({**meta["$defs"]["subschema"], "$defs": meta["$defs"]})
+    common_check = Draft202012Validator({**meta["$defs"]["common"], "$defs": meta["$defs"]})
 
     for uri, document in registry.documents.items():
         relative = uri[len(BASE_URI):]
@@ -33,7 +33,7 @@ def lint(registry: Registry) -> list[str]:
             continue
         for error in Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(document):
             problems.append(f"{relative}: not a Draft 2020-12 schema: {error.message} at {error.json_path}")
-        check = subschema_check if relative.startswith(f"{COMMON_DIR}/") else offering_check
+        check = common_check if relative.startswith(f"{COMMON_DIR}/") else offering_check
         for error in check.iter_errors(document):
             problems.append(f"{relative}: {error.message} at {error.json_path}")
 
@@ -46,18 +46,25 @@ def lint(registry: Registry) -> list[str]:
         if offering.title in titles:
             problems.append(f"{offering.path}: title {offering.title!r} is also used by {titles[offering.title]}")
         titles[offering.title] = offering.path
-        sources = offering.sources
         for parameter in index_of(registry, offering.id).parameters:
             concept = parameter.concept
             if concept is not None and concept not in registry.concepts:
                 problems.append(f"{offering.path}: {parameter.pattern}: unknown concept {concept!r} "
                                 f"(known: {', '.join(sorted(registry.concepts))})")
-            for key in _source_keys(parameter.facts):
-                if key not in sources:
-                    problems.append(f"{offering.path}: {parameter.pattern}: cites {key!r}, not in x-sources")
+    problems += source_problems(registry)
+    problems += _format_problems(registry)
     return problems
 
 
-def _source_keys(facts: dict[str, Any]) -> list[str]:
-    keys = facts.get("x-source", [])
-    return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+def _format_problems(registry: Registry) -> list[str]:
+    """Files not written in the one format (registry/schema/jsonformat.py)."""
+    problems = []
+    for uri, document in registry.documents.items():
+        relative = uri[len(BASE_URI):]
+        try:
+            written = (registry.root / relative).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # a file that cannot be read again is not a format problem; loading read it
+        if written != format_json(document):
+            problems.append(f"{relative}: not in the schema file format; `capreg fmt` rewrites it")
+    return problems

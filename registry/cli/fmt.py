@@ -1,0 +1,41 @@
+"""`capreg fmt`: write schema files in the one format that `capreg lint` checks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from registry.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
+
+@click.command(name="fmt")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; list the files that are not in the format and exit 1.")
+def fmt_command(paths: tuple[Path, ...], check: bool) -> None:
+    """Rewrite the JSON files of PATHS (files or folders; default: the schema tree) in the
+    schema file format: two-space indent, short flat arrays and objects on one line."""
+    from registry.schema.jsonformat import reformatted
+    from registry.schema.tree import default_schema_root
+
+    files = sorted({f for p in paths or (default_schema_root(),) for f in ([p] if p.is_file() else p.rglob("*.json"))})
+    unformatted = failed = 0
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8")
+            wanted = reformatted(text)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            click.echo(f"{file}: cannot be formatted: {exc}", err=True)
+            failed += 1
+            continue
+        if wanted == text:
+            continue
+        unformatted += 1
+        if check:
+            click.echo(f"{file}: not in the schema file format")
+        else:
+            file.write_text(wanted, encoding="utf-8")
+            click.echo(f"formatted {file}")
+    click.echo(f"{len(files)} files, {unformatted} {'to format' if check else 'formatted'}")
+    sys.exit(EXIT_USAGE if failed else EXIT_FINDINGS if check and unformatted else EXIT_OK)

@@ -1,0 +1,89 @@
+"""Where a schema file's facts come from.
+
+A file defines, in its root `x-sources`, the sources its own `x-source` lists cite that no
+file it references defines already: the shared definitions in common/ define what they
+cite, and an offering relies on those as well as on its own. So every citation is written
+once, and an offering's sources are its own and those of every file it reaches by `$ref`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+from registry.schema.tree import BASE_URI, Registry, subschemas
+
+
+def sources_of(registry: Registry, uri: str) -> dict[str, str]:
+    """The sources a document relies on: its own `x-sources`, then those its `$ref`s reach
+    and the reached definitions cite (a shared file's other citations are not its sources)."""
+    own = _defined(registry.documents[uri])
+    cited = _cited_through_refs(registry, uri)
+    found = dict(own)
+    for document_uri in _reached(registry, uri)[1:]:
+        found.update({k: v for k, v in _defined(registry.documents[document_uri]).items()
+                      if k in cited and k not in found})
+    return found
+
+
+def source_problems(registry: Registry) -> list[str]:
+    """Citations that resolve to no source, and sources defined again in a file already reached."""
+    problems: list[str] = []
+    for uri in registry.documents:
+        relative = _relative(uri)
+        reached = _reached(registry, uri)
+        available = {k for other in reached for k in _defined(registry.documents[other])}
+        own = _defined(registry.documents[uri])
+        for key in sorted(own):
+            elsewhere = [_relative(other) for other in reached[1:] if key in _defined(registry.documents[other])]
+            if elsewhere:
+                problems.append(f"{relative}: x-sources defines {key!r}, which {', '.join(elsewhere)} already defines")
+        for key in sorted(_cited(registry.documents[uri]) - available):
+            problems.append(f"{relative}: cites {key!r}, which neither its x-sources nor a file it references defines")
+    return problems
+
+
+def _reached(registry: Registry, uri: str) -> list[str]:
+    """The document and every document its `$ref`s reach, the document first."""
+    order, pending = [], [uri]
+    while pending:
+        current = pending.pop(0)
+        if current in order:
+            continue
+        order.append(current)
+        for schema in subschemas(registry.documents[current]):
+            if isinstance(schema.get("$ref"), str):
+                pending.append(urldefrag(urljoin(current, schema["$ref"]))[0])
+    return order
+
+
+def _cited_through_refs(registry: Registry, uri: str) -> set[str]:
+    """The source keys cited by a document and by every definition its `$ref`s reach."""
+    cited: set[str] = set()
+    seen: set[int] = set()
+    pending: list[tuple[Any, str]] = [(registry.documents[uri], uri)]
+    while pending:
+        node, base = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        cited |= _cited(node)
+        for schema in subschemas(node):
+            if isinstance(schema.get("$ref"), str):
+                target_uri, target = registry.resolve(base, schema["$ref"])
+                pending.append((target, urldefrag(target_uri)[0]))
+    return cited
+
+
+def _defined(document: Any) -> dict[str, str]:
+    sources = document.get("x-sources") if isinstance(document, dict) else None
+    return sources if isinstance(sources, dict) else {}
+
+
+def _cited(document: Any) -> set[str]:
+    return {key for schema in subschemas(document) if isinstance(schema.get("x-source"), list)
+            for key in schema["x-source"] if isinstance(key, str)}
+
+
+def _relative(uri: str) -> str:
+    return uri[len(BASE_URI):]
