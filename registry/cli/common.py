@@ -6,7 +6,7 @@ Exit codes of every command:
 | code | meaning |
 |---|---|
 | 0 (EXIT_OK) | nothing at or above `--fail-on` was found |
-| 1 (EXIT_FINDINGS) | a finding at or above `--fail-on` (lint, generate --check: any problem) |
+| 1 (EXIT_FINDINGS) | a finding at or above `--fail-on` (`generate --check`: a stale file) |
 | 2 (EXIT_USAGE) | a usage error, or an input or schema tree that could not be read: nothing was checked |
 """
 
