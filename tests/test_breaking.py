@@ -12,7 +12,9 @@ import sys
 import pytest
 
 import registry
-from registry.tools.breaking import CHANGE_RULES, GitRefError, breaking_changes, schemas_at
+from registry.base.catalog import RULES
+from registry.base.errors import GitRefError
+from registry.tools.breaking import breaking_changes, schemas_at
 from registry.base.findings import Severity
 
 from .conftest import FIXTURES, ROOT
@@ -105,7 +107,7 @@ CASES = {
 
 def test_the_cases_cover_every_change_class():
     tested_apart = {"offering-removed", "offering-added", "pattern-removed"}
-    assert set(CASES) | tested_apart == set(CHANGE_RULES)
+    assert set(CASES) | tested_apart == {r.id for r in RULES.values() if r.family == "change"}
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))
@@ -114,7 +116,7 @@ def test_each_change_class(repo, rule):
     edit(repo, name, change)
     found = [c for c in changes(repo) if c.rule == rule]
     assert len(found) == 1, changes(repo)
-    assert (found[0].pointer, found[0].severity) == (pointer, CHANGE_RULES[rule][0])
+    assert (found[0].pointer, found[0].severity) == (pointer, RULES[rule].severity)
     assert words in found[0].message
 
 
@@ -137,7 +139,7 @@ def test_offerings_removed_and_added(repo):
     (repo / "schemas/fal/toy.json").unlink()
     shutil.copy(FIXTURES / "registry/fal/toy.json", repo / "schemas/fal/toy2.json")
     edit(repo, "fal/toy2.json", lambda d: d.update({"x-model": "toy2", "title": "fal toy2 request"}))
-    assert [(c.rule, c.offering, c.severity) for c in changes(repo)] == [
+    assert [(c.rule, c.ctx["offering"], c.severity) for c in changes(repo)] == [
         ("offering-removed", "fal/toy", Severity.ERROR), ("offering-added", "fal/toy2", Severity.INFO)]
 
 
@@ -178,7 +180,9 @@ def test_cli_text_json_and_exit_codes(repo):
         '  warning[default-changed] `/settings/syncMode`: default "bounce" → "cut_off"; '
         "payloads that leave it out behave differently"]
     document = json.loads(capreg(repo, "breaking", "--against", "HEAD", "--format", "json").stdout)
+    assert document["version"] == 2
     assert [c["rule"] for c in document["changes"]] == ["enum-value-removed", "default-changed"]
+    assert document["changes"][0]["ctx"] == {"offering": "sync/toy", "name": "`/settings/syncMode`", "values": '"loop"'}
     assert document["clients"] == {"sync/toy": "registry.clients.sync.toy"}
     markdown = capreg(repo, "breaking", "--against", "HEAD", "--format", "markdown").stdout
     assert "| error | `enum-value-removed` | sync/toy | `/settings/syncMode` |" in markdown

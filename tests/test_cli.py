@@ -63,7 +63,7 @@ def test_fail_on_warning(tmp_path):
     assert run("validate", path).exit_code == 0
     result = run("validate", "--fail-on", "warning", path)
     assert result.exit_code == 1
-    assert "warning[default-differs] /settings/syncMode" in result.output
+    assert "warning[implicit-default] /settings/syncMode" in result.output
 
 
 def test_exit_2_on_usage_errors(tmp_path):
@@ -181,7 +181,7 @@ def test_sarif_output_validates_against_the_sarif_2_1_0_schema(tmp_path):
     assert errors == []
     results = log["runs"][0]["results"]
     assert [(r["ruleId"], r["level"]) for r in results] == [("enum", "error"), ("parse-error", "error"),
-                                                             ("default-differs", "warning")]
+                                                             ("implicit-default", "warning")]
     assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 12, "startColumn": 5}
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
@@ -209,12 +209,14 @@ def test_json_output_shape(tmp_path):
     path = write(tmp_path / "bad.json", json.dumps(BAD))
     report = json.loads(run("validate", "--format", "json", path).output)
     assert report == {
-        "version": 1,
+        "version": 2,
         "files": [{"file": path, "payloads": [{
             "index": 0, "line": None, "offering": "sync/toy", "valid": False,
             "findings": [{"rule": "enum", "severity": "error", "pointer": "/settings/syncMode",
                           "message": '`syncMode` must be one of "bounce", "loop", "cut_off"; found the string "bouncy"',
-                          "hint": 'did you mean "bounce"?', "line": 1, "column": 84}]}]}],
+                          "hint": 'did you mean "bounce"?', "line": 1, "column": 84,
+                          "ctx": {"name": "`syncMode`", "expected": '"bounce", "loop", "cut_off"',
+                                  "found": 'the string "bouncy"'}}]}]}],
         "summary": {"files": 1, "payloads": 1, "valid": 0, "invalid": 1, "unreadable": 0,
                     "errors": 1, "warnings": 0, "infos": 0},
     }

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 import registry
 from registry.cli import main
-from registry.tools.compare import COMPARISON_RULES, compare
+from registry.base.catalog import RULES
+from registry.tools.compare import compare
 from registry.base.findings import Severity
 
 SCHEMA = "https://json-schema.org/draft/2020-12/schema"
@@ -59,15 +60,15 @@ EXPECTED = {
 
 
 def test_the_expected_cases_cover_every_finding_id():
-    assert set(EXPECTED) == set(COMPARISON_RULES)
+    assert set(EXPECTED) == {r.id for r in RULES.values() if r.family == "comparison"}
 
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))
 def test_each_difference_is_a_finding_with_its_id_and_severity(demo, rule):
     concept, message = EXPECTED[rule]
     found = [d for d in compare(demo, "demo").differences if d.rule == rule]
-    assert [(d.concept, d.message) for d in found] == [(concept, message)]
-    assert found[0].severity is COMPARISON_RULES[rule][0]
+    assert [(d.ctx["concept"], d.message) for d in found] == [(concept, message)]
+    assert found[0].severity is RULES[rule].severity
 
 
 def test_a_concept_carried_alike_has_no_difference(demo):
@@ -138,11 +139,13 @@ def test_text_is_a_table_per_concept():
 def test_json_has_every_concept_cell_and_difference():
     result = run("sync-3", "--format", "json")
     document = json.loads(result.output)
-    assert document["model"] == "sync-3"
+    assert (document["version"], document["model"]) == (2, "sync-3")
     sync_mode = next(c for c in document["concepts"] if c["concept"] == "sync_mode")
     assert {c["offering"] for c in sync_mode["cells"]} == set(document["offerings"])
-    assert {"rule": "enum-differs", "severity": "warning", "concept": "sync_mode",
-            "message": 'sync mode values differ: "loop" not at runware/sync-3'} in sync_mode["differences"]
+    assert {"rule": "enum-differs", "severity": "warning", "pointer": "", "hint": None,
+            "message": 'sync mode values differ: "loop" not at runware/sync-3',
+            "ctx": {"concept": "sync_mode", "label": "sync mode", "gaps": '"loop" not at runware/sync-3'}
+            } in sync_mode["differences"]
 
 
 def test_markdown_is_a_table_per_model():
@@ -155,7 +158,9 @@ def test_markdown_is_a_table_per_model():
 def test_all_covers_every_model(real):
     result = run("--all", "--format", "json")
     assert result.exit_code == 0
-    assert [c["model"] for c in json.loads(result.output)] == real.models()
+    document = json.loads(result.output)
+    assert document["version"] == 2
+    assert [c["model"] for c in document["models"]] == real.models()
 
 
 @pytest.mark.parametrize("args", [["lipsync2"], [], ["lipsync-2", "--all"]])

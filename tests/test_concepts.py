@@ -45,8 +45,8 @@ def _edit(path, change):
 def test_an_untagged_property_of_a_known_concept_is_a_problem(schema_copy):
     _edit(schema_copy / "fal/lipsync-2.json", lambda d: d["properties"]["sync_mode"].pop("x-concept"))
     problems = tag_problems(registry.load(schema_copy))
-    assert [(p.offering, p.pattern, p.tagged, p.expected) for p in problems] == [
-        ("fal/lipsync-2", "/sync_mode", None, ("sync_mode",))]
+    assert [(p.ctx["offering"], p.pointer, p.ctx["concept"], p.ctx["carries"]) for p in problems] == [
+        ("fal/lipsync-2", "/sync_mode", None, ["sync_mode"])]
     assert "has no x-concept tag" in problems[0].message
 
 
@@ -54,14 +54,16 @@ def test_a_tag_against_the_property_name_is_a_problem(schema_copy):
     _edit(schema_copy / "replicate/lipsync-2.json",
           lambda d: d["properties"]["temperature"].update({"x-concept": "sync_mode"}))
     problems = tag_problems(registry.load(schema_copy))
-    assert [(p.pattern, p.tagged, p.expected) for p in problems] == [("/temperature", "sync_mode", ("temperature",))]
+    assert [(p.rule, p.pointer, p.ctx["concept"], p.ctx["carries"]) for p in problems] == [
+        ("concept-mismatch", "/temperature", "sync_mode", ["temperature"])]
 
 
 def test_a_tag_on_a_name_the_vocabulary_does_not_list_is_a_problem(schema_copy):
     _edit(schema_copy / "replicate/lipsync-2.json",
           lambda d: d["properties"].update({"clip": {"type": "string", "x-concept": "video"}}))
     problems = tag_problems(registry.load(schema_copy))
-    assert [(p.pattern, p.tagged, p.expected) for p in problems] == [("/clip", "video", ())]
+    assert [(p.rule, p.pointer, p.ctx["concept"], p.ctx["carries"]) for p in problems] == [
+        ("concept-unlisted-name", "/clip", "video", [])]
     assert "not among the names" in problems[0].message
 
 

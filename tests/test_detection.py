@@ -29,7 +29,7 @@ def test_an_unknown_model_id_suggests_the_closest(real):
     report = registry.validate({"model": "sync:lipsync-2@2"}, registry=real)
     (finding,) = report.findings
     assert (report.offering, finding.rule, finding.pointer) == (None, "offering-unknown", "/model")
-    assert finding.message == 'model id "sync:lipsync-2@2" is not in the registry'
+    assert finding.message == 'unknown model id "sync:lipsync-2@2"'
     assert finding.hint == 'did you mean "sync:lipsync-2@1"?'
 
 

@@ -92,7 +92,7 @@ def test_every_rule_keyword_in_the_schemas_has_a_failing_example(real):
     assert used - raised == set()
 
 
-RULES_BY_KEYWORD = {rule.keyword: rule.id for rule in RULES.values() if rule.kind == "cross-field"}
+RULES_BY_KEYWORD = {rule.keyword: rule.id for rule in RULES.values() if rule.family == "cross-field"}
 
 
 @pytest.mark.parametrize("path", _cases("valid") + _cases("invalid"), ids=lambda p: str(p.relative_to(EXAMPLES)))

@@ -10,7 +10,7 @@ import pytest
 
 import registry
 from registry import SchemaFileError, SchemaRefError, UnknownOffering
-from registry.tools.lint import lint
+from registry.tools.lint import lint, render_text
 
 from .conftest import FIXTURES
 
@@ -98,22 +98,22 @@ def test_meta_schema_problems_are_reported_by_lint(tmp_path):
     bad["x-count"] = [{"in": "/a"}]
     del bad["description"]
     reg = registry.load(tree(tmp_path, fal__other=bad))
-    problems = "\n".join(lint(reg))
-    assert "fal/other.json: 'description' is a required property" in problems
-    assert "fal/other.json: 'where' is a required property at $['x-count'][0]" in problems
+    problems = render_text(lint(reg))
+    assert "fal/other.json: error[meta-schema] 'description' is a required property" in problems
+    assert "fal/other.json: error[meta-schema] 'where' is a required property at $['x-count'][0]" in problems
     assert "does not match" in problems  # the concept name's pattern
-    assert "fal/other.json: cites 'nowhere', which neither its x-sources nor a file it references defines" in problems
+    assert "fal/other.json: error[source-undefined] cites 'nowhere', which neither its x-sources nor a file it references defines" in problems
 
 
 def test_lint_catches_an_invalid_draft_2020_12_schema(tmp_path):
     reg = registry.load(tree(tmp_path, fal__other=offering(properties={"a": {"type": "strnig"}})))
-    assert any("not a Draft 2020-12 schema" in p for p in lint(reg))
+    assert any(p.rule == "not-draft-2020-12" and "not a Draft 2020-12 schema" in p.message for p in lint(reg))
 
 
 def test_unknown_offering_suggests_the_closest(toy):
     with pytest.raises(UnknownOffering) as caught:
         toy.offering("sync/toi")
-    assert str(caught.value) == "unknown offering 'sync/toi' (did you mean 'sync/toy'?)"
+    assert str(caught.value) == "unknown offering 'sync/toi'; did you mean 'sync/toy'?"
     assert isinstance(caught.value, KeyError)
 
 

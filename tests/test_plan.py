@@ -48,8 +48,9 @@ def test_video_longer_than_audio(real):
 def test_visual_cost_warnings(real):
     long_audio = by_mode(plan(real, 4.0, 8.64))
     assert [m for m, p in long_audio.items() if p.warnings] == ["bounce", "loop", "remap"]
-    assert long_audio["bounce"].warnings == ("visible repetition: the video is shown 2.16 times (2 reversals)",)
-    assert "0.46×" in long_audio["remap"].warnings[0]
+    assert [(w.rule, w.message) for w in long_audio["bounce"].warnings] == [
+        ("visible-repetition", "the video is shown 2.16 times (2 reversals)")]
+    assert "0.46×" in long_audio["remap"].warnings[0].message
     long_video = by_mode(plan(real, 10.0, 1.74))
     assert [m for m, p in long_video.items() if p.warnings] == ["remap"]
     close = by_mode(plan(real, 4.0, 4.4))
@@ -100,7 +101,7 @@ def test_text_prints_every_mode_and_the_warnings():
     rows = {line.split()[0]: line for line in result.output.splitlines()[3:8]}
     assert list(rows) == ["bounce", "loop", "cut_off", "silence", "remap"]
     assert rows["cut_off"].split()[1:3] == ["4.00", "s"] and "4.64 s of audio lost" in rows["cut_off"]
-    assert "warning[remap] large speed change" in result.output
+    assert "warning[large-speed-change] remap: the video plays at" in result.output
 
 
 def test_json_and_one_mode():

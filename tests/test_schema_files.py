@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import registry
 from registry.cli import main
 from registry.schema.jsonformat import format_json, reformatted
-from registry.tools.lint import lint
+from registry.tools.lint import lint, render_text
 
 from .conftest import FIXTURES
 
@@ -59,7 +59,8 @@ def test_a_repeated_key_is_not_formatted_away():
 def test_lint_names_a_file_out_of_format_and_fmt_rewrites_it(tree, monkeypatch):
     path = tree / "sync" / "toy.json"
     path.write_text(json.dumps(json.loads(path.read_text()), indent=4))
-    assert lint(registry.load(tree)) == ["sync/toy.json: not in the schema file format; `capreg fmt` rewrites it"]
+    assert render_text(lint(registry.load(tree))) == (
+        "sync/toy.json: error[file-format] not in the schema file format; `capreg fmt` rewrites it\n")
 
     runner = CliRunner()
     check = runner.invoke(main, ["fmt", "--check", str(tree)])
@@ -71,16 +72,17 @@ def test_lint_names_a_file_out_of_format_and_fmt_rewrites_it(tree, monkeypatch):
 
 def test_a_cited_source_must_be_defined_where_the_file_can_reach_it(tree):
     rewrite(tree / "sync" / "toy.json", lambda d: d["properties"]["model"].update({"x-source": ["nowhere"]}))
-    assert lint(registry.load(tree)) == [
-        "sync/toy.json: cites 'nowhere', which neither its x-sources nor a file it references defines"]
+    assert render_text(lint(registry.load(tree))) == (
+        "sync/toy.json: error[source-undefined] cites 'nowhere', which neither its x-sources nor a file it "
+        "references defines\n")
 
 
 def test_a_source_is_defined_once_along_the_files_an_offering_reaches(tree):
     common = json.loads((tree / "common" / "toy.json").read_text())
     key, citation = next(iter(common["x-sources"].items()))
     rewrite(tree / "sync" / "toy.json", lambda d: d["x-sources"].update({key: citation}))
-    assert lint(registry.load(tree)) == [
-        f"sync/toy.json: x-sources defines {key!r}, which common/toy.json already defines"]
+    assert render_text(lint(registry.load(tree))) == (
+        f"sync/toy.json: error[source-defined-twice] x-sources defines {key!r}, which common/toy.json already defines\n")
 
 
 def test_an_offering_relies_on_the_sources_of_the_files_it_references(real):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from registry.schema.jsonformat import format_json
 from registry.schema.sources import sources_of
 from registry.schema.tree import COMMON_DIR, META_DIR
-from registry.tools.lint import lint
+from registry.tools.lint import lint, render_text
 
 
 def test_every_schema_file_passes_lint(real):
@@ -46,4 +46,5 @@ def test_lint_reports_a_property_of_a_known_concept_left_untagged(tmp_path):
     del schema["properties"]["temperature"]["x-concept"]
     path.write_text(format_json(schema), encoding="utf-8")
     problems = lint(registry.load(tmp_path / "schemas"))
-    assert problems == ["replicate/lipsync-2: /temperature carries temperature (by its name) but has no x-concept tag"]
+    assert render_text(problems) == ("replicate/lipsync-2.json: error[concept-untagged] "
+                                     "/temperature carries temperature (by its name) but has no x-concept tag\n")

@@ -14,8 +14,8 @@ from registry.base import pointers
 from registry.base.catalog import RULES
 from registry.cli import main
 from registry.schema.index import NO_DEFAULT
-from registry.tools.translate import (TRANSLATION_RULES, InvalidSource, TranslationError, concepts_in, layout,
-                                translate)
+from registry.base.errors import InvalidSource, TranslationError
+from registry.tools.translate import concepts_in, layout, translate
 
 from .conftest import ROOT
 
@@ -100,7 +100,7 @@ def test_behaviour_is_kept_or_a_finding_says_why(real, offering, name, target):
 
     # A value the target rejects is taken out: what remains wrong is a missing value or a
     # cross-field rule of the target (a zero-length segment, allowed by sync.so, is not by Runware).
-    assert all(f.rule == "required" or RULES[f.rule].kind == "cross-field" for f in translation.report.errors)
+    assert all(f.rule == "required" or RULES[f.rule].family == "cross-field" for f in translation.report.errors)
 
 
 def _leaves(node, path):
@@ -144,8 +144,8 @@ def test_values_the_target_cannot_express_are_reported(real):
     assert {"/providerSettings/sync/temperature", "/providerSettings/sync/segments", "/inputs/speech",
             "/inputs/audio/1", "/ttl", "/webhookURL"} <= set(lost)
     assert lost["/providerSettings/sync/segments"].message == (
-        "segments (3 items) have no counterpart at fal/lipsync-2; left out")
-    assert lost["/inputs/audio/1"].message == "fal/lipsync-2 takes only one audio; this one is left out"
+        "segments (3 items): no counterpart at fal/lipsync-2; left out")
+    assert lost["/inputs/audio/1"].message == "audio 2: no counterpart at fal/lipsync-2, which takes only one audio; left out"
     assert translation.payload["audio_url"] == "32754c50-4506-4b37-87a7-fdb75a7a55df"
     assert translation.ok
 
@@ -186,7 +186,7 @@ def test_a_cross_field_rule_of_the_target_is_reported_not_hidden(real):
 def test_the_cases_cover_every_finding_id():
     tested = {"not-expressible", "value-not-allowed", "default-made-explicit", "default-unknown", "not-carried",
               "value-generated"}
-    assert tested == set(TRANSLATION_RULES)
+    assert tested == {r.id for r in RULES.values() if r.family == "translation"}
 
 
 # -- shapes ---------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_active_speaker_as_one_boolean_or_as_settings(real):
 # -- usage errors -----------------------------------------------------------------------------
 def test_usage_errors(real):
     minimal = example("sync/lipsync-2", "minimal.json")
-    with pytest.raises(TranslationError, match="wavespeed/lipsync-2 is not in the registry; lipsync-2 is also offered as"):
+    with pytest.raises(TranslationError, match="unknown offering 'wavespeed/lipsync-2'; lipsync-2 is also offered as"):
         translate(minimal, "wavespeed", registry=real)
     with pytest.raises(TranslationError, match="already for sync/lipsync-2"):
         translate(minimal, "sync", registry=real)
@@ -264,7 +264,8 @@ def test_cli_json(tmp_path):
     path.write_text(json.dumps(RUNWARE_WITHOUT_SYNC_MODE))
     result = run(str(path), "--to", "fal", "--format", "json")
     document = json.loads(result.stdout)
-    assert (document["target"], document["valid"], document["payload"]["sync_mode"]) == ("fal/lipsync-2", True, "bounce")
+    assert (document["version"], document["target"], document["valid"], document["payload"]["sync_mode"]) == (
+        2, "fal/lipsync-2", True, "bounce")
     assert "default-made-explicit" in [f["rule"] for f in document["findings"]]
 
 
@@ -274,7 +275,7 @@ def test_cli_exit_codes(tmp_path):
     unreadable = run(str(tmp_path / "missing.json"), "--to", "fal")
     assert unreadable.exit_code == 2 and "cannot read the file" in unreadable.stderr
     unknown = run("examples/sync/lipsync-2/valid/minimal.json", "--to", "wavespeed")
-    assert unknown.exit_code == 2 and "wavespeed/lipsync-2 is not in the registry" in unknown.stderr
+    assert unknown.exit_code == 2 and "unknown offering 'wavespeed/lipsync-2'" in unknown.stderr
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"model": "lipsync-2", "input": [], "options": {"sync_mode": "bouncy"}}))
     invalid = run(str(bad), "--to", "fal")

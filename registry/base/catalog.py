@@ -1,35 +1,55 @@
-"""Every rule id capreg can report, with its severity, what it checks and its message.
+"""Every rule id capreg can report — validation, comparison, schema changes, translation,
+lint and planning — with its family, severity, what it checks and its message template.
 
-Rule ids are stable: tools and people match on them. A message template says what is
-wrong, what was expected and what was found; its fields are filled by the code that
-detects the problem.
+Rule ids are stable and unique across the families: tools and people match on them. A
+message template says what is wrong, what was expected and what was found; its fields are
+filled by the code that detects the problem, and kept on the finding as its `ctx`. The
+rules page of the docs is generated from this table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from registry.base.findings import Finding, Severity
+
+# What `capreg validate` reports; the rest belong to the other commands.
+VALIDATION_FAMILIES = ("input", "detection", "structure", "cross-field", "advisory")
+FAMILIES = (*VALIDATION_FAMILIES, "comparison", "change", "translation", "lint", "plan")
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     severity: Severity
-    kind: str  # input | detection | structure | cross-field | advisory
+    family: str  # one of FAMILIES
     summary: str
     template: str
     keyword: str | None = None  # the schema keyword that triggers it, if any
 
-    def finding(self, pointer: str, hint: str | None = None, **fields: object) -> Finding:
-        return Finding(self.id, self.severity, pointer, self.template.format(**fields), hint)
+    def finding(self, pointer: str, hint: str | None = None, **ctx: Any) -> Finding:
+        """The finding of this rule at `pointer`; `ctx` fills the template (extra values,
+        such as the offering or concept a finding is about, are kept on it too)."""
+        return Finding(self.id, self.severity, pointer, self.template.format(**ctx), hint, ctx)
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-RULES: dict[str, Rule] = {
-    rule.id: rule
-    for rule in (
+
+def _by_id(rules: Iterable[Rule]) -> dict[str, Rule]:
+    table: dict[str, Rule] = {}
+    for entry in rules:
+        if entry.id in table:
+            raise ValueError(f"rule id {entry.id!r} is defined twice ({table[entry.id].family}, {entry.family})")
+        if entry.family not in FAMILIES:
+            raise ValueError(f"rule {entry.id!r}: unknown family {entry.family!r}")
+        table[entry.id] = entry
+    return table
+
+
+RULES: dict[str, Rule] = _by_id((
         # -- reading payload files ------------------------------------------------------
         Rule("file-unreadable", E, "input", "The file cannot be read (missing, a directory, no permission, too large).",
              "cannot read the file: {reason}"),
@@ -41,7 +61,7 @@ RULES: dict[str, Rule] = {
              "expected a request payload (a JSON object), found {found}"),
         # -- which offering -------------------------------------------------------------
         Rule("offering-unknown", E, "detection", "The offering, or the model id in the payload, is not in the registry.",
-             "{what} {value} is not in the registry"),
+             "unknown {what} {value}"),
         Rule("offering-undetected", E, "detection", "The payload names no model id, so its offering cannot be chosen.",
              "cannot tell which offering this payload is for: {reason}"),
         Rule("offering-ambiguous", E, "detection", "Several offerings use the model id the payload names.",
@@ -96,11 +116,113 @@ RULES: dict[str, Rule] = {
         # -- advisories -----------------------------------------------------------------
         Rule("ignored-parameter", W, "advisory", "The provider accepts the parameter, but this model ignores it.",
              "{name} has no effect on {offering}: {reason}", "x-ignored"),
-        Rule("default-differs", W, "advisory",
+        Rule("implicit-default", W, "advisory",
              "A parameter left out whose default differs between providers of the same model.",
              "{name} is not set, so {offering} uses {own}; {others}", "default"),
-    )
-}
+        # -- capreg compare: one concept across the offerings of a model ------------------
+        Rule("default-differs", W, "comparison",
+             "The documented defaults differ: leaving the parameter out behaves differently.",
+             "{label} default: {defaults}{undocumented}"),
+        Rule("enum-differs", W, "comparison", "The allowed values differ.", "{label} values differ: {gaps}"),
+        Rule("range-differs", W, "comparison", "The minimum or maximum differs.", "{label} range: {ranges}"),
+        Rule("required-differs", W, "comparison", "Required at some offerings, optional at others.",
+             "{label} is {required}"),
+        Rule("name-differs", I, "comparison", "The property has another name or sits at another path.",
+             "{label} is {paths}"),
+        Rule("missing", I, "comparison", "Some offerings do not carry the concept at all.",
+             "{label}: not offered by {absent}"),
+        # -- capreg breaking: a schema change, by what it does to existing payloads -------
+        Rule("offering-removed", E, "change", "An offering is gone: its payloads have no schema any more.",
+             "{offering} was removed"),
+        Rule("model-id-changed", E, "change",
+             "The model id (or where it sits) changed: payloads naming the old one are not detected.",
+             "model id {old_id} at {old_at} is now {new_id} at {new_at}"),
+        Rule("property-removed", E, "change", "A property is gone: payloads that set it are rejected.",
+             "{name} was removed; payloads that set it are rejected"),
+        Rule("required-added", E, "change",
+             "A property became required, or a new required one appeared: payloads without it are rejected.",
+             "{name}: {how}; payloads without it are rejected"),
+        Rule("type-narrowed", E, "change", "A property accepts fewer JSON types.",
+             "{name}: type {before} → {after}; {lost} values are rejected"),
+        Rule("enum-value-removed", E, "change", "An allowed value is gone.",
+             "{name}: {values} no longer allowed; payloads with it are rejected"),
+        Rule("enum-added", E, "change", "A property that took any value now takes only a list of values.",
+             "{name}: now restricted to {values}"),
+        Rule("const-changed", E, "change", "A property's fixed value changed (or it became fixed).",
+             "{name}: must now be {after}{was}"),
+        Rule("range-narrowed", E, "change",
+             "A minimum rose, a maximum fell, or a bound was set (numbers, lengths, item counts).",
+             "{name}: {keyword} {before} → {after}"),
+        Rule("rule-added", E, "change", "A cross-field rule (x- keyword) was added.", "new {keyword} at {place}: {added}"),
+        Rule("pattern-changed", W, "change", "A pattern or format was set or changed: some values may no longer match.",
+             "{name}: {keyword} {before} → {after}"),
+        Rule("default-changed", W, "change",
+             "The documented default changed: payloads that leave the property out behave differently.",
+             "{name}: default {before} → {after}; payloads that leave it out behave differently"),
+        Rule("rule-changed", W, "change", "A cross-field rule changed its arguments.",
+             "{keyword} at {place}: {removed} → {added}"),
+        Rule("offering-added", I, "change", "A new offering.", "{offering} was added"),
+        Rule("property-added", I, "change", "A new optional property.", "new property {name}"),
+        Rule("required-removed", I, "change", "A property is no longer required.", "{name}: is no longer required"),
+        Rule("type-widened", I, "change", "A property accepts more JSON types.", "{name}: type {before} → {after}"),
+        Rule("enum-value-added", I, "change", "A new allowed value.", "{name}: now also allows {values}"),
+        Rule("enum-removed", I, "change", "A property no longer restricts its values to a list.",
+             "{name}: no longer restricted to a list of values"),
+        Rule("const-removed", I, "change", "A property no longer has a fixed value.", "{name}: no longer fixed to {before}"),
+        Rule("range-widened", I, "change", "A bound was relaxed or removed.", "{name}: {keyword} {before} → {after}"),
+        Rule("pattern-removed", I, "change", "A pattern or format was removed.", "{name}: {keyword} {before} removed"),
+        Rule("default-added", I, "change", "A default is now documented.", "{name}: default {value} is now documented"),
+        Rule("default-removed", I, "change", "A default is no longer documented.",
+             "{name}: default {value} is no longer documented"),
+        Rule("rule-removed", I, "change", "A cross-field rule was removed.", "{keyword} at {place} removed: {removed}"),
+        Rule("concept-changed", I, "change", "A property carries another concept: comparisons and translations change.",
+             "{name}: concept {before} → {after}"),
+        # -- capreg translate: what a translation changed, kept or lost ---------------------
+        Rule("not-expressible", W, "translation", "A value the source sets has no place at the target.",
+             "{what}: no counterpart at {target}{why}; left out"),
+        Rule("value-not-allowed", W, "translation", "The target carries the concept but does not accept this value.",
+             "{label} {value} is not accepted at {target}: {why}; it is left out"),
+        Rule("default-made-explicit", I, "translation",
+             "Left to its default at the source; the target's default differs, so it is written.",
+             "{label} is left out, which means {value} at {source}; {target} {at_target}, so {name} is set to {value}"),
+        Rule("default-unknown", I, "translation",
+             "Left to a default the source does not document; the target documents its own.",
+             "{label} is left out and {source} documents no default for it; {target} uses {theirs} at {name}"),
+        Rule("not-carried", I, "translation", "A per-request id is not reused for another request.",
+             "{value} is this request's own id; {target} gets a new request"),
+        Rule("value-generated", I, "translation", "The target requires a per-request id; a fresh one was generated.",
+             "{target} requires {name}, an id of this request: {value} was generated"),
+        # -- capreg lint: the schema files themselves ---------------------------------------
+        Rule("meta-missing", E, "lint", "capreg's meta-schema for offerings is not in the tree.",
+             "capreg's meta-schema for offerings is missing"),
+        Rule("not-draft-2020-12", E, "lint", "A schema file is not a valid Draft 2020-12 schema.",
+             "not a Draft 2020-12 schema: {detail} at {at}"),
+        Rule("meta-schema", E, "lint", "A schema file breaks capreg's meta-schema (schemas/meta/offering.schema.json).",
+             "{detail} at {at}"),
+        Rule("concept-untagged", E, "lint",
+             "A property whose name carries a known concept (meta/concepts.json $names) has no x-concept tag.",
+             "{pattern} carries {expected} (by its name) but has no x-concept tag"),
+        Rule("concept-unlisted-name", E, "lint",
+             "A property is tagged with a concept whose names (meta/concepts.json $names) do not include its name.",
+             "{pattern} is tagged {tagged}, but its name is not among the names of {tagged} in meta/concepts.json $names"),
+        Rule("concept-mismatch", E, "lint", "A property is tagged with one concept, but its name carries another.",
+             "{pattern} is tagged {tagged}; by its name it carries {expected}"),
+        Rule("concept-unknown", E, "lint", "A property is tagged with a concept the vocabulary does not define.",
+             "{pattern}: unknown concept {tagged} (known: {known})"),
+        Rule("source-undefined", E, "lint",
+             "A file cites a source key that neither its x-sources nor a file it references defines.",
+             "cites {key}, which neither its x-sources nor a file it references defines"),
+        Rule("source-defined-twice", E, "lint", "A file defines a source key that a file it references defines already.",
+             "x-sources defines {key}, which {elsewhere} already defines"),
+        Rule("file-format", E, "lint", "A schema file is not written in the schema file format (`capreg fmt` rewrites it).",
+             "not in the schema file format; `capreg fmt` rewrites it"),
+        Rule("title-duplicate", E, "lint", "Two offerings have the same title.", "title {title} is also used by {other}"),
+        # -- capreg plan: a sync mode's visual cost ------------------------------------------
+        Rule("visible-repetition", W, "plan", "The video is repeated often enough (bounce, loop) to be noticed.",
+             "the video is shown {passes} times ({repeats})"),
+        Rule("large-speed-change", W, "plan", "The video is slowed down or sped up enough to look unnatural.",
+             "the video plays at {speed}× its speed, which can look unnatural"),
+))
 
 
 def rule(rule_id: str) -> Rule:

@@ -8,10 +8,17 @@ is a problem with the registry itself or with how it is called::
      │    ├── SchemaFileError      a schema file is unreadable, not JSON, or breaks the meta-schemas
      │    └── SchemaRefError       a $ref points outside schemas/, at the network, or in a cycle
      ├── GitRefError              `capreg breaking`: a git ref, or the schemas at it, cannot be read
-     └── UnknownOffering (KeyError)  an offering id the registry does not hold
+     ├── ConfigError              [tool.capreg] of a pyproject.toml cannot be read or is malformed
+     ├── TranslationError         `capreg translate`: the payload cannot be translated as asked
+     │    └── InvalidSource        the payload is not valid for its own offering
+     ├── ReadError                a payload file cannot be read (caught where files are read:
+     │                            it becomes the finding it carries, never reaches a caller)
+     └── UnknownOffering (KeyError)  an offering (or model) the registry does not hold
 """
 
 from __future__ import annotations
+
+from registry.base.findings import Finding, Report
 
 
 class CapregError(Exception):
@@ -45,13 +52,39 @@ class GitRefError(CapregError):
     """The git ref, or the schema tree at it, cannot be read."""
 
 
-class UnknownOffering(CapregError, KeyError):
-    """An offering id that the registry does not hold."""
+class ConfigError(CapregError):
+    """The [tool.capreg] table of a pyproject.toml cannot be read or is malformed."""
 
-    def __init__(self, offering: str, suggestion: str | None = None) -> None:
-        message = f"unknown offering {offering!r}"
+
+class TranslationError(CapregError):
+    """The payload cannot be translated as asked (unknown offering, another model, same offering)."""
+
+
+class InvalidSource(TranslationError):
+    """The payload is not valid for its own offering: there is no behaviour to keep."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"the payload is not valid for {report.offering}; fix its errors first")
+        self.report = report
+
+
+class ReadError(CapregError):
+    """A payload file (or one payload of it) cannot be read; `finding` says why and where."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+class UnknownOffering(CapregError, KeyError):
+    """An offering id (or, with what="model", a model) that the registry does not hold.
+
+    Its message is the one wording of every command for a name capreg does not know."""
+
+    def __init__(self, offering: str, suggestion: str | None = None, what: str = "offering") -> None:
+        message = f"unknown {what} {offering!r}"
         if suggestion:
-            message += f" (did you mean {suggestion!r}?)"
+            message += f"; did you mean {suggestion!r}?"
         super().__init__(message)
         self.offering = offering
         self.suggestion = suggestion

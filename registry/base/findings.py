@@ -1,9 +1,13 @@
-"""What the validator says about a payload: findings, collected in a report."""
+"""What capreg says: findings (of every command: validate, compare, breaking, translate,
+lint, plan), and the report that collects the findings of one payload."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 
 class Severity(str, enum.Enum):
@@ -24,11 +28,15 @@ _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing wrong with (or worth knowing about) a payload.
+    """One thing capreg says about a payload, a comparison, a change, a translation, a
+    schema file or a plan.
 
-    `rule` is a stable kebab-case id (see the rules page of the docs), `pointer` an
-    RFC 6901 JSON pointer into the payload, `message` says what is wrong, what was
-    expected and what was found, `hint` how to fix it when there is something to say.
+    `rule` is a stable kebab-case id of the catalog (registry.base.catalog; the rules page
+    of the docs), `pointer` an RFC 6901 JSON pointer into what the finding is about (the
+    payload, the parameter, the schema file; "" for the whole of it), `message` says what is
+    wrong, what was expected and what was found, `hint` how to fix it when there is
+    something to say, and `ctx` holds the values the message was built from (read-only),
+    so tools need not parse the message.
     """
 
     rule: str
@@ -36,14 +44,24 @@ class Finding:
     pointer: str
     message: str
     hint: str | None = None
+    ctx: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
-    def as_dict(self) -> dict[str, str | None]:
+    def __post_init__(self) -> None:
+        if not isinstance(self.ctx, MappingProxyType):
+            object.__setattr__(self, "ctx", MappingProxyType(dict(self.ctx)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A read-only mapping does not pickle; findings cross to and from worker processes.
+        return Finding, (self.rule, self.severity, self.pointer, self.message, self.hint, dict(self.ctx))
+
+    def as_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "severity": self.severity.value,
             "pointer": self.pointer,
             "message": self.message,
             "hint": self.hint,
+            "ctx": dict(self.ctx),
         }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from registry.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 
 @click.command(name="fmt")

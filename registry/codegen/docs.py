@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from registry.base.catalog import FAMILIES, RULES
+from registry.base.text import code, show
 from registry.codegen import clients as codegen
-from registry.base.catalog import RULES
-from registry.tools.compare import COMPARISON_RULES, Comparison, compare
+from registry.tools.compare import Comparison, compare
 from registry.schema.index import NO_DEFAULT, Parameter, constraint_label, index_of, type_label
 from registry.schema.sources import sources_of
 from registry.schema.tree import Offering, Registry
@@ -32,7 +33,8 @@ def offering_page(offering: Offering) -> str:
 
 
 def _code(value: Any) -> str:
-    return f"`{markdown_cell(json.dumps(value, ensure_ascii=False))}`"
+    """A JSON value as code inside a table cell."""
+    return code(markdown_cell(show(value)))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -132,27 +134,33 @@ def _model(registry: Registry, comparison: Comparison) -> str:
     return "".join(out)
 
 
+# The rules page: one section per family, in this order (every family of the catalog).
+FAMILY_TITLES = {
+    "input": "Reading payload files",
+    "detection": "Which offering",
+    "structure": "Structure (the JSON Schema)",
+    "cross-field": "Cross-field rules (`x-` keywords)",
+    "advisory": "Advisories",
+    "comparison": "Comparison findings (`capreg compare`)",
+    "change": "Schema changes (`capreg breaking`)",
+    "translation": "Translation findings (`capreg translate`)",
+    "lint": "Schema files (`capreg lint`)",
+    "plan": "Duration plans (`capreg plan`)",
+}
+
+
 def _rules() -> str:
-    out = [HEADER, "# Rules\n\nEvery id capreg reports. Ids are stable; tools may match on them.\n"]
-    for kind, title in (("input", "Reading payload files"), ("detection", "Which offering"),
-                        ("structure", "Structure (the JSON Schema)"), ("cross-field", "Cross-field rules (`x-` keywords)"),
-                        ("advisory", "Advisories")):
-        out.append(f"\n## {title}\n")
-        for rule in (r for r in RULES.values() if r.kind == kind):
+    out = [HEADER, "# Rules\n\nEvery id capreg reports, from every command. Ids are stable and unique; tools may "
+                   "match on them. Each finding also carries `ctx`: the values its message template was filled "
+                   "with.\n"]
+    for family in FAMILIES:
+        out.append(f"\n## {FAMILY_TITLES[family]}\n")
+        for rule in (r for r in RULES.values() if r.family == family):
             keyword = f" Schema keyword: `{rule.keyword}`." if rule.keyword else ""
             example = RULE_EXAMPLES.get(rule.id)
-            out.append(f"\n### {rule.id}\n\n{rule.severity}. {rule.summary}{keyword}\n")
+            out.append(f"\n### {rule.id}\n\n{rule.severity}. {rule.summary}{keyword}\n\nMessage: `{rule.template}`\n")
             if example:
                 out.append(f"\nExample: {example}\n")
-    from registry.tools.breaking import CHANGE_RULES
-    from registry.tools.translate import TRANSLATION_RULES
-
-    for title, catalog in (("Comparison findings (`capreg compare`)", COMPARISON_RULES),
-                           ("Schema changes (`capreg breaking`)", CHANGE_RULES),
-                           ("Translation findings (`capreg translate`)", TRANSLATION_RULES)):
-        out.append(f"\n## {title}\n\n")
-        out.append(_table(["id", "severity", "meaning"],
-                          [[f"`{rule}`", severity.value, meaning] for rule, (severity, meaning) in catalog.items()]))
     return "".join(out)
 
 
@@ -167,7 +175,7 @@ RULE_EXAMPLES = {
     "requires": "Runware sync-3 `settings.tts` without `inputs.speech`.",
     "count": "a sync.so request with two audio inputs and no `segments`.",
     "ignored-parameter": "`options.temperature` on sync.so sync-3, which manages expressiveness natively.",
-    "default-differs": "a Runware lipsync-2 task without `syncMode`: `bounce` here, `cut_off` on fal, `loop` on Replicate.",
+    "implicit-default": "a Runware lipsync-2 task without `syncMode`: `bounce` here, `cut_off` on fal, `loop` on Replicate.",
     "unknown-property": "`sync_mode` on Runware, whose name is `syncMode`.",
     "enum": "`\"syncMode\": \"bouncy\"` (did you mean `bounce`?).",
     "range": "`\"outputQuality\": 100` on Runware (20–99).",

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from registry.io import payloads
+from registry.io.results import Result
 from registry.schema.tree import Registry
-from registry.report.reporters import Result
 from registry.validation.validate import validate
 
 # Below this many files per worker, starting workers costs more than it saves.

@@ -16,6 +16,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from registry.base.errors import ConfigError
+
 
 @dataclass(frozen=True, slots=True)
 class OfferingMap:
@@ -32,10 +34,6 @@ class OfferingMap:
             if match:
                 return template.format(**match.groupdict())
         return None
-
-
-class ConfigError(Exception):
-    pass
 
 
 def find_offering_map(start: Path) -> OfferingMap | None:

@@ -29,22 +29,11 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from registry.base.catalog import rule
+from registry.base.errors import ReadError
 from registry.base.findings import Finding
+from registry.base.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_VALUES, MAX_YAML_NODES
 from registry.base.pointers import to_pointer
 
-# Request payloads are a few kilobytes; anything near this size is a mistake or an attack,
-# and reading it whole would cost memory for nothing.
-MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
-# Payloads are a few levels deep. The pure-Python engine recurses about four frames a level
-# (about 250 levels fit in Python's default limit); jsonschema-rs overflows its stack (a crash,
-# not an exception) between 10^4 and 10^5 levels under a recursive schema.
-MAX_DEPTH = 64
-# A payload with bounding boxes for every frame of a long video holds ~10^5 values; a
-# million costs ~100 MB once parsed (16 MiB of `{}` would cost ~450 MB).
-MAX_VALUES = 1_000_000
-# PyYAML spends ~300 bytes (libyaml) to ~700 bytes and ~40 µs (pure Python) on a node, and
-# aliases let a few lines stand for billions of nodes; a hand-written payload has hundreds.
-MAX_YAML_NODES = 100_000
 STDIN = "-"
 JSON_SUFFIXES = (".json",)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -61,12 +50,6 @@ class Payload:
     problem: Finding | None = None
     source: str | None = field(default=None, repr=False)  # the text it was parsed from, to locate findings
     syntax: str = "json"  # json | yaml
-
-
-class ReadError(Exception):
-    def __init__(self, finding: Finding) -> None:
-        super().__init__(finding.message)
-        self.finding = finding
 
 
 def read(name: str) -> Iterator[Payload]:
@@ -206,7 +189,8 @@ def _decode(data: bytes, line: int | None = None) -> str:
                 else "save it as UTF-8")
         finding = rule("file-not-utf8").finding("", hint=hint, byte=data[exc.start], offset=exc.start)
         if line is not None:
-            finding = Finding(finding.rule, finding.severity, "", f"line {line}: {finding.message}", finding.hint)
+            finding = Finding(finding.rule, finding.severity, "", f"line {line}: {finding.message}", finding.hint,
+                              {**finding.ctx, "line": line})
         raise ReadError(finding) from None
 
 

@@ -4,13 +4,15 @@ whose rules table comes first, keeps only the findings).
 
 `--format json` is a stable, documented shape (README, "JSON output")::
 
-    {"version": 1,
+    {"version": 2,
      "files": [{"file": "a.json",
                 "payloads": [{"index": 0, "line": null, "offering": "runware/lipsync-2",
                               "valid": false,
-                              "findings": [{"rule", "severity", "pointer", "message", "hint",
+                              "findings": [{"rule", "severity", "pointer", "message", "hint", "ctx",
                                             "line", "column"}]}]}],
      "summary": {"files", "payloads", "valid", "invalid", "unreadable", "errors", "warnings", "infos"}}
+
+Version 2 added `ctx` to each finding: the values its message was built from.
 """
 
 from __future__ import annotations
@@ -19,33 +21,13 @@ import json
 from dataclasses import dataclass, field
 from typing import IO
 
-from registry.base.catalog import RULES
-from registry.base.findings import Finding, Severity
-from registry.io.positions import Position
+from registry.base.catalog import RULES, VALIDATION_FAMILIES
+from registry.base.findings import Severity
+from registry.io.results import Result
 
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """The outcome for one payload of one file."""
-
-    file: str
-    index: int
-    line: int | None
-    offering: str | None
-    findings: tuple[Finding, ...]
-    positions: tuple[Position | None, ...] = ()  # (line, column) of each finding, when known
-
-    def located(self) -> list[tuple[Finding, Position | None]]:
-        return list(zip(self.findings, self.positions or (None,) * len(self.findings)))
-
-    @property
-    def valid(self) -> bool:
-        return not any(f.severity is Severity.ERROR for f in self.findings)
-
-    @property
-    def unreadable(self) -> bool:
-        """The payload (or its whole file) could not be read, so nothing was checked."""
-        return any(RULES[f.rule].kind == "input" for f in self.findings)
+JSON_VERSION = 2
+# The rules `capreg validate` can report: the SARIF rules table.
+VALIDATION_RULES = tuple(r for r in RULES.values() if r.family in VALIDATION_FAMILIES)
 
 
 @dataclass(slots=True)
@@ -110,7 +92,9 @@ class TextReporter(Reporter):
     """One line per finding, `file:line:col: severity[rule] pointer: message`, a line per
     file without findings, then a summary."""
 
-    COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    # ANSI: red, yellow, cyan, each bold.
+    COLORS = {Severity.ERROR: "\x1b[31m\x1b[1m", Severity.WARNING: "\x1b[33m\x1b[1m", Severity.INFO: "\x1b[36m\x1b[1m"}
+    RESET = "\x1b[0m"
 
     def __init__(self, out: IO[str], quiet: bool = False, color: bool = False) -> None:
         super().__init__(out)
@@ -134,9 +118,7 @@ class TextReporter(Reporter):
             pointer = finding.pointer or "(payload)"
             severity = f"{finding.severity}[{finding.rule}]"
             if self.color:
-                import click
-
-                severity = click.style(severity, fg=self.COLORS[finding.severity], bold=True)
+                severity = self.COLORS[finding.severity] + severity + self.RESET
             self.out.write(visible(f"{location}: ") + severity + visible(f" {pointer}: {finding.message}") + "\n")
             if finding.hint:
                 self.out.write(visible(f"    hint: {finding.hint}") + "\n")
@@ -168,7 +150,7 @@ class JsonReporter(Reporter):
         super().__init__(out)
         self._first_file = True
         self._first_payload = True
-        self.out.write('{"version": 1, "files": [')
+        self.out.write('{"version": ' + str(JSON_VERSION) + ', "files": [')
 
     def file_begin(self, file: str) -> None:
         self.out.write(("" if self._first_file else ", ") + '{"file": ' + json.dumps(file) + ', "payloads": [')
@@ -253,7 +235,7 @@ class SarifReporter(Reporter):
                 location["logicalLocations"] = [{"fullyQualifiedName": finding.pointer, "kind": "member"}]
             text = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
             self.results.append({
-                "ruleId": finding.rule, "ruleIndex": list(RULES).index(finding.rule),
+                "ruleId": finding.rule, "ruleIndex": VALIDATION_RULES.index(RULES[finding.rule]),
                 "level": self.LEVELS[finding.severity], "message": {"text": text}, "locations": [location],
             })
 
@@ -265,7 +247,7 @@ class SarifReporter(Reporter):
         except PackageNotFoundError:
             tool_version = "0"
         rules = [{"id": r.id, "shortDescription": {"text": r.summary},
-                  "defaultConfiguration": {"level": self.LEVELS[r.severity]}} for r in RULES.values()]
+                  "defaultConfiguration": {"level": self.LEVELS[r.severity]}} for r in VALIDATION_RULES]
         log = {
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
+from registry.base.catalog import rule
+from registry.base.findings import Finding
 from registry.schema.tree import BASE_URI, Registry, subschemas
 
 
@@ -26,9 +28,9 @@ def sources_of(registry: Registry, uri: str) -> dict[str, str]:
     return found
 
 
-def source_problems(registry: Registry) -> list[str]:
+def source_problems(registry: Registry) -> list[Finding]:
     """Citations that resolve to no source, and sources defined again in a file already reached."""
-    problems: list[str] = []
+    problems: list[Finding] = []
     for uri in registry.documents:
         relative = _relative(uri)
         reached = _reached(registry, uri)
@@ -37,9 +39,10 @@ def source_problems(registry: Registry) -> list[str]:
         for key in sorted(own):
             elsewhere = [_relative(other) for other in reached[1:] if key in _defined(registry.documents[other])]
             if elsewhere:
-                problems.append(f"{relative}: x-sources defines {key!r}, which {', '.join(elsewhere)} already defines")
+                problems.append(rule("source-defined-twice").finding("", file=relative, key=repr(key),
+                                                                     elsewhere=", ".join(elsewhere)))
         for key in sorted(_cited(registry.documents[uri]) - available):
-            problems.append(f"{relative}: cites {key!r}, which neither its x-sources nor a file it references defines")
+            problems.append(rule("source-undefined").finding("", file=relative, key=repr(key)))
     return problems
 
 

@@ -2,16 +2,9 @@
 
 Each row is a concept (sync mode, temperature …); each cell says how one offering carries
 it: the property's name and path, type, default, allowed values, range, required. Each
-difference is a finding with a stable id:
-
-| id | severity | meaning |
-|---|---|---|
-| `default-differs` | warning | the documented defaults differ: leaving it out behaves differently |
-| `enum-differs` | warning | the allowed values differ |
-| `range-differs` | warning | the minimum or maximum differs |
-| `required-differs` | warning | required at some offerings, optional at others |
-| `name-differs` | info | the property has another name or path |
-| `missing` | info | some offerings do not carry the concept at all |
+difference is a finding of the `comparison` family of the catalog (`default-differs`,
+`enum-differs`, `range-differs`, `required-differs`, `name-differs`, `missing`); the
+concept it is about is in its `ctx`.
 
 The concept vocabulary itself (schemas/meta/concepts.json) is read here too: which
 concepts are parts of another, the property names known to carry each concept, and
@@ -20,25 +13,19 @@ concepts are parts of another, the property names known to carry each concept, a
 
 from __future__ import annotations
 
-import json
-import sys
 from dataclasses import dataclass
 from typing import Any
 
-import click
-
-from registry.base.findings import Severity
+from registry.base.catalog import rule
+from registry.base.errors import UnknownOffering
+from registry.base.findings import Finding, Severity
+from registry.base.text import bound, code, show
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
-from registry.schema.tree import BASE_URI, META_DIR, Registry
+from registry.schema.tree import BASE_URI, META_DIR, Registry, closest
 
-COMPARISON_RULES: dict[str, tuple[Severity, str]] = {
-    "default-differs": (Severity.WARNING, "The documented defaults differ: leaving the parameter out behaves differently."),
-    "enum-differs": (Severity.WARNING, "The allowed values differ."),
-    "range-differs": (Severity.WARNING, "The minimum or maximum differs."),
-    "required-differs": (Severity.WARNING, "Required at some offerings, optional at others."),
-    "name-differs": (Severity.INFO, "The property has another name or sits at another path."),
-    "missing": (Severity.INFO, "Some offerings do not carry the concept at all."),
-}
+# Rendered by version 2 of the JSON shape: each difference is a finding (rule, severity,
+# pointer, message, hint, ctx); version 1 had {rule, severity, concept, message}.
+JSON_VERSION = 2
 
 CONCEPTS_URI = f"{BASE_URI}{META_DIR}/concepts.json"
 
@@ -70,28 +57,10 @@ def vocabulary(registry: Registry) -> Vocabulary:
     return registry.cached("vocabulary", "", build)
 
 
-@dataclass(frozen=True, slots=True)
-class TagProblem:
-    """A property whose `x-concept` tag disagrees with the vocabulary's `$names`."""
-
-    offering: str
-    pattern: str
-    tagged: str | None
-    expected: tuple[str, ...]  # the concepts whose names it matches; empty when it matches none
-
-    @property
-    def message(self) -> str:
-        if self.tagged is None:
-            return (f"{self.offering}: {self.pattern} carries {' or '.join(self.expected)} "
-                    "(by its name) but has no x-concept tag")
-        if not self.expected:
-            return (f"{self.offering}: {self.pattern} is tagged {self.tagged!r}, but its name is not among "
-                    f"the names of {self.tagged!r} in meta/concepts.json $names")
-        return f"{self.offering}: {self.pattern} is tagged {self.tagged!r}; by its name it carries {' or '.join(self.expected)}"
-
-
-def tag_problems(registry: Registry) -> list[TagProblem]:
-    """Every property of a known concept left untagged (or tagged against the vocabulary).
+def tag_problems(registry: Registry) -> list[Finding]:
+    """Every property of a known concept left untagged (or tagged against the vocabulary),
+    as lint findings at the property's pattern; `ctx` names the offering, its file, the
+    concept it is tagged with and the concepts its name carries.
 
     A property matches a `$names` entry when its path ends with the entry's tokens; the
     longest matching entry decides, so `settings/mode` (edit region) is not confused with
@@ -106,8 +75,17 @@ def tag_problems(registry: Registry) -> list[TagProblem]:
             longest = max((length for length, _ in matching), default=0)
             expected = tuple(sorted({concept for length, concept in matching if length == longest}))
             if parameter.concept not in expected and (parameter.concept or expected):
-                problems.append(TagProblem(offering_id, parameter.pattern, parameter.concept, expected))
+                problems.append(_tag_problem(registry, offering_id, parameter, expected))
     return problems
+
+
+def _tag_problem(registry: Registry, offering_id: str, parameter: Parameter, expected: tuple[str, ...]) -> Finding:
+    kind = ("concept-untagged" if parameter.concept is None
+            else "concept-unlisted-name" if not expected else "concept-mismatch")
+    return rule(kind).finding(
+        parameter.pattern, offering=offering_id, file=registry.offerings[offering_id].path, pattern=parameter.pattern,
+        concept=parameter.concept, tagged=repr(parameter.concept), carries=list(expected),
+        expected=" or ".join(expected))
 
 
 # -- the comparison ---------------------------------------------------------------------
@@ -177,21 +155,10 @@ class Cell:
 
 
 @dataclass(frozen=True, slots=True)
-class Difference:
-    rule: str
-    severity: Severity
-    concept: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "severity": self.severity.value, "concept": self.concept, "message": self.message}
-
-
-@dataclass(frozen=True, slots=True)
 class Row:
     concept: str
     cells: tuple[Cell, ...]
-    differences: tuple[Difference, ...]
+    differences: tuple[Finding, ...]  # of the comparison family; ctx["concept"] is this row's
 
     def cell(self, offering: str) -> Cell:
         return next(c for c in self.cells if c.offering == offering)
@@ -204,7 +171,7 @@ class Comparison:
     rows: tuple[Row, ...]
 
     @property
-    def differences(self) -> tuple[Difference, ...]:
+    def differences(self) -> tuple[Finding, ...]:
         return tuple(d for row in self.rows for d in row.differences)
 
     def row(self, concept: str) -> Row:
@@ -218,13 +185,17 @@ class Comparison:
         }
 
 
+def as_document(comparisons: list[Comparison], every: bool) -> dict[str, Any]:
+    """The JSON shape of `capreg compare --format json`: one model, or every model (--all)."""
+    if every:
+        return {"version": JSON_VERSION, "models": [c.as_dict() for c in comparisons]}
+    return {"version": JSON_VERSION, **comparisons[0].as_dict()}
+
+
 def compare(registry: Registry, model: str) -> Comparison:
     offerings = registry.offerings_of(model)
     if not offerings:
-        from registry.base.errors import UnknownOffering
-        from registry.schema.tree import closest
-
-        raise UnknownOffering(model, closest(model, registry.models()))
+        raise UnknownOffering(model, closest(model, registry.models()), what="model")
     words = vocabulary(registry)
     indexes = [index_of(registry, o.id) for o in offerings]
     concepts = sorted({p.concept for i in indexes for p in i.parameters if p.concept}, key=_concept_order(registry))
@@ -262,10 +233,6 @@ def required_within(index: OfferingIndex, parameter: Parameter) -> bool:
     return all(by_tokens[tokens[:n]].required for n in range(start + 1, len(tokens) + 1))
 
 
-def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _grouped(cells: list[Cell], key: Any) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     for cell in cells:
@@ -277,62 +244,57 @@ def _describe(groups: dict[str, list[str]]) -> str:
     return "; ".join(f"{value} at {', '.join(ids)}" for value, ids in groups.items())
 
 
-def _difference(rule: str, concept: str, message: str) -> Difference:
-    return Difference(rule, COMPARISON_RULES[rule][0], concept, message)
+def _differences(concept: str, cells: tuple[Cell, ...]) -> list[Finding]:
+    def difference(rule_id: str, **ctx: Any) -> Finding:
+        return rule(rule_id).finding("", concept=concept, label=concept.replace("_", " "), **ctx)
 
-
-def _differences(concept: str, cells: tuple[Cell, ...]) -> list[Difference]:
-    label = concept.replace("_", " ")
     present = [c for c in cells if c.present]
     # A cell carried through a part names where the concept sits, but its facts are the part's.
     whole = [c for c in present if c.via is None]
-    found: list[Difference] = []
+    found: list[Finding] = []
     absent = [c.offering for c in cells if not c.present]
     if absent and present:
-        found.append(_difference("missing", concept, f"{label}: not offered by {', '.join(absent)}"))
-    paths = _grouped(present, lambda c: f"`{c.path}`")
+        found.append(difference("missing", absent=", ".join(absent)))
+    paths = _grouped(present, lambda c: code(c.path))
     if len(paths) > 1:
-        found.append(_difference("name-differs", concept, f"{label} is {_describe(paths)}"))
+        found.append(difference("name-differs", paths=_describe(paths)))
     with_default = [c for c in whole if c.default is not NO_DEFAULT]
-    defaults = _grouped(with_default, lambda c: _show(c.default))
+    defaults = _grouped(with_default, lambda c: show(c.default))
     if len(defaults) > 1:
         undocumented = [c.offering for c in whole if c.default is NO_DEFAULT]
         tail = f" (undocumented at {', '.join(undocumented)})" if undocumented else ""
-        found.append(_difference("default-differs", concept, f"{label} default: {_describe(defaults)}{tail}"))
+        found.append(difference("default-differs", defaults=_describe(defaults), undocumented=tail))
     enumerated = [c for c in whole if c.allowed is not None and len(c.allowed) > 1]
-    if len({frozenset(map(_show, c.allowed or ())) for c in enumerated}) > 1:
-        every = {v: None for c in enumerated for v in map(_show, c.allowed or ())}
+    if len({frozenset(map(show, c.allowed or ())) for c in enumerated}) > 1:
+        every = {v: None for c in enumerated for v in map(show, c.allowed or ())}
         gaps = []
         for value in every:
-            lacking = [c.offering for c in enumerated if value not in map(_show, c.allowed or ())]
+            lacking = [c.offering for c in enumerated if value not in map(show, c.allowed or ())]
             if lacking:
                 gaps.append(f"{value} not at {', '.join(lacking)}")
-        found.append(_difference("enum-differs", concept, f"{label} values differ: {'; '.join(gaps)}"))
-    ranges = _grouped([c for c in whole if c.range is not None],
-                      lambda c: f"{_bound(c.range[0])}–{_bound(c.range[1])}" if c.range else "")
+        found.append(difference("enum-differs", gaps="; ".join(gaps)))
+    ranges = _grouped([c for c in whole if c.range is not None], _range_text)
     if len(ranges) > 1:
-        found.append(_difference("range-differs", concept, f"{label} range: {_describe(ranges)}"))
+        found.append(difference("range-differs", ranges=_describe(ranges)))
     # Required in every payload and required in every item of an array are different
     # promises: compare each only with its own kind.
     for in_items in (False, True):
         required = _grouped([c for c in whole if ("*" in (c.parameter.tokens if c.parameter else ())) == in_items],
                             lambda c: "required" if c.required else "optional")
         if len(required) > 1:
-            found.append(_difference("required-differs", concept, f"{label} is {_describe(required)}"))
+            found.append(difference("required-differs", required=_describe(required)))
     return found
 
 
-def _bound(value: Any) -> str:
-    return "?" if value is None else _show(value)
+def _range_text(cell: Cell) -> str:
+    return f"{bound(cell.range[0])}–{bound(cell.range[1])}" if cell.range else ""
 
 
 # -- output -------------------------------------------------------------------------------
 def _allowed_text(cell: Cell) -> str:
     if cell.allowed is not None:
         return ", ".join(str(v) for v in cell.allowed)
-    if cell.range is not None:
-        return f"{_bound(cell.range[0])}–{_bound(cell.range[1])}"
-    return ""
+    return _range_text(cell)
 
 
 def _where(cell: Cell) -> str:
@@ -357,7 +319,7 @@ def render_text(comparisons: list[Comparison], registry: Registry) -> str:
             table = [("  OFFERING", "PATH", "TYPE", "DEFAULT", "ALLOWED", "REQUIRED")]
             for cell in row.cells:
                 table.append((f"  {cell.offering}", _where(cell), cell.type or "",
-                              _show(cell.default) if cell.default is not NO_DEFAULT else "",
+                              show(cell.default) if cell.default is not NO_DEFAULT else "",
                               _allowed_text(cell), "yes" if cell.required else ""))
             out.append(text_table(table))
             out.extend(f"  {d.severity}[{d.rule}] {d.message}" for d in row.differences)
@@ -378,7 +340,7 @@ def render_markdown(comparisons: list[Comparison]) -> str:
         if cell.via:
             parts.append(f"via {cell.via}")
         if cell.default is not NO_DEFAULT:
-            parts.append(f"default `{_show(cell.default)}`")
+            parts.append(f"default {code(show(cell.default))}")
         if allowed := _allowed_text(cell):
             parts.append(f"values {allowed}")
         if cell.facts.get("x-ignored"):
@@ -399,37 +361,3 @@ def render_markdown(comparisons: list[Comparison]) -> str:
                            for d in comparison.differences) or "None.\n")
         out.append("\n")
     return "".join(out)
-
-
-@click.command(name="compare")
-@click.argument("model", required=False)
-@click.option("--all", "every", is_flag=True, help="Compare every model of the registry.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="text: a table per concept; json: the documented shape; markdown: a table per model.")
-@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
-              help="Exit 1 when a difference at or above this severity is found (default: never).")
-def compare_command(model: str | None, every: bool, output_format: str, fail_on: str | None) -> None:
-    """Compare MODEL across every provider that offers it: each concept's name and path,
-    type, default, allowed values, range and required-ness, and every difference."""
-    from registry.cli import EXIT_FINDINGS, EXIT_OK, load_registry
-    from registry.base.errors import UnknownOffering
-
-    if every == (model is not None):
-        raise click.UsageError("give one MODEL or --all")
-    registry = load_registry()
-    try:
-        comparisons = [compare(registry, m) for m in (registry.models() if every else [model])]
-    except UnknownOffering as exc:
-        hint = f"; did you mean {exc.suggestion!r}?" if exc.suggestion else ""
-        raise click.BadParameter(f"unknown model {exc.offering!r}{hint} (`capreg list` shows every model)",
-                                 param_hint="MODEL") from None
-    if output_format == "json":
-        document: Any = [c.as_dict() for c in comparisons] if every else comparisons[0].as_dict()
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
-    elif output_format == "markdown":
-        click.echo(render_markdown(comparisons), nl=False)
-    else:
-        click.echo(render_text(comparisons, registry), nl=False)
-    threshold = Severity(fail_on).rank if fail_on else None
-    failed = threshold is not None and any(d.severity.rank >= threshold for c in comparisons for d in c.differences)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)

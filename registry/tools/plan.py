@@ -4,22 +4,23 @@ The behaviour matrix is data (schemas/meta/sync-modes.json, from sync.so's Sync 
 guide): per mode, which input's length the output takes and what happens to the video
 and the audio when one is longer. This module only does the arithmetic the actions imply
 (how often a bounced video passes, how much is trimmed, the remap speed) and flags the
-plans whose visual cost passes the thresholds of the same file.
+plans whose visual cost passes the thresholds of the same file, with findings of the `plan`
+family of the catalog (`visible-repetition`, `large-speed-change`; the mode is in `ctx`).
 """
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from dataclasses import dataclass
 from typing import Any
 
-import click
-
+from registry.base.catalog import rule
 from registry.base.errors import SchemaFileError
-from registry.base.findings import Severity
+from registry.base.findings import Finding
 from registry.schema.tree import BASE_URI, META_DIR, Registry
+
+# Version 2 of the JSON shape: `version` added, and each warning is a finding.
+JSON_VERSION = 2
 
 MATRIX = f"{META_DIR}/sync-modes.json"
 
@@ -48,11 +49,11 @@ class ModePlan:
     video: Treatment
     audio: Treatment
     says: str  # the matrix's own words for this direction ("" when the durations are equal)
-    warnings: tuple[str, ...]
+    warnings: tuple[Finding, ...]
 
     def as_dict(self) -> dict[str, Any]:
         return {"mode": self.mode, "summary": self.summary, "output": self.output, "video": self.video.as_dict(),
-                "audio": self.audio.as_dict(), "says": self.says, "warnings": list(self.warnings)}
+                "audio": self.audio.as_dict(), "says": self.says, "warnings": [w.as_dict() for w in self.warnings]}
 
 
 def matrix(registry: Registry) -> dict[str, Any]:
@@ -83,10 +84,10 @@ def _plan(mode: str, spec: dict[str, Any], cost: dict[str, Any], video: float, a
     heard = _audio(direction["audio"], audio, output)
     warnings = []
     if shown.action in ("bounce", "loop") and shown.amount is not None and shown.amount >= cost["repeat_passes"]:
-        warnings.append(f"visible repetition: the video is shown {shown.amount:.2f} times "
-                        f"({math.ceil(shown.amount) - 1} {'reversals' if shown.action == 'bounce' else 'restarts'})")
+        repeats = f"{math.ceil(shown.amount) - 1} {'reversals' if shown.action == 'bounce' else 'restarts'}"
+        warnings.append(rule("visible-repetition").finding("", mode=mode, passes=f"{shown.amount:.2f}", repeats=repeats))
     if shown.action == "stretch" and shown.amount is not None and not cost["speed_below"] <= shown.amount <= cost["speed_above"]:
-        warnings.append(f"large speed change: the video plays at {shown.amount:.2f}× its speed, which can look unnatural")
+        warnings.append(rule("large-speed-change").finding("", mode=mode, speed=f"{shown.amount:.2f}"))
     return ModePlan(mode, spec["summary"], output, shown, heard, direction["says"], tuple(warnings))
 
 
@@ -121,33 +122,10 @@ def render_text(plans: tuple[ModePlan, ...], video: float, audio: float) -> str:
     rows += [(p.mode, f"{p.output:.2f} s", p.video.text, p.audio.text) for p in plans]
     lines = [f"video {video:.2f} s, audio {audio:.2f} s", "", text_table(rows)]
     for p in plans:
-        lines += [f"warning[{p.mode}] {w}" for w in p.warnings]
+        lines += [f"{w.severity}[{w.rule}] {p.mode}: {w.message}" for w in p.warnings]
     return "\n".join(lines) + "\n"
 
 
-@click.command(name="plan")
-@click.option("--video", type=click.FloatRange(min=0, min_open=True), required=True, help="Video length in seconds.")
-@click.option("--audio", type=click.FloatRange(min=0, min_open=True), required=True, help="Audio length in seconds.")
-@click.option("--mode", help="Only this sync mode (default: every mode).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice([Severity.WARNING.value]), default=None,
-              help="Exit 1 when a plan is visually costly (default: never).")
-def plan_command(video: float, audio: float, mode: str | None, output_format: str, fail_on: str | None) -> None:
-    """Plan durations: each sync mode's output length and what happens to the video and the
-    audio, from sync.so's behaviour matrix; warns when a mode's visual cost is high."""
-    from registry.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
-
-    registry = load_registry()
-    try:
-        plans = plan(registry, video, audio, mode)
-    except SchemaFileError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except ValueError as exc:  # the durations are checked by click, so it is the mode
-        raise click.BadParameter(str(exc), param_hint="--mode") from None
-    if output_format == "json":
-        click.echo(json.dumps({"video": video, "audio": audio, "modes": [p.as_dict() for p in plans]}, indent=2,
-                              ensure_ascii=False))
-    else:
-        click.echo(render_text(plans, video, audio), nl=False)
-    sys.exit(EXIT_FINDINGS if fail_on and any(p.warnings for p in plans) else EXIT_OK)
+def as_document(plans: tuple[ModePlan, ...], video: float, audio: float) -> dict[str, Any]:
+    """The JSON shape of `capreg plan --format json`."""
+    return {"version": JSON_VERSION, "video": video, "audio": audio, "modes": [p.as_dict() for p in plans]}

@@ -9,17 +9,12 @@ records of each array under its concept. Writing walks the target's scopes the s
 a fal `audio_url` becomes a sync.so `{"type": "audio", "url": …}` item and a sync.so segment
 a Runware segment, without a line of provider-specific code.
 
-Behaviour is kept, and every difference is a finding (pointers into the *source* payload
-for what could not be carried, into the *target* for what was added):
-
-| id | severity | |
-|---|---|---|
-| `not-expressible` | warning | a value the source sets has no place at the target |
-| `value-not-allowed` | warning | the target carries the concept but rejects this value (its validator's words) |
-| `default-made-explicit` | info | left to its default at the source; the target's default differs (or is undocumented), so the source's is written |
-| `default-unknown` | info | left to a default the source does not document; the target documents its own |
-| `not-carried` | info | a per-request id (Runware's taskUUID) is not reused for another request |
-| `value-generated` | info | the target requires a per-request id: a fresh one was generated |
+Behaviour is kept, and every difference is a finding of the `translation` family of the
+catalog (pointers into the *source* payload for what could not be carried, into the
+*target* for what was added): `not-expressible`, `value-not-allowed` (the target's
+validator's words), `default-made-explicit` (the target's default differs, so the source's
+is written), `default-unknown`, `not-carried` (a per-request id such as Runware's taskUUID)
+and `value-generated`.
 
 The result is checked with `registry.validate` at the target; a value the target rejects is
 taken out again (`value-not-allowed`), so what remains either validates or its report says
@@ -29,31 +24,22 @@ what is missing or which cross-field rule of the target the values break.
 from __future__ import annotations
 
 import copy
-import json
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import click
-
 from registry.base import pointers
-from registry.base.catalog import RULES
-from registry.tools.compare import Vocabulary, required_within, vocabulary
-from registry.base.errors import CapregError
-from registry.base.findings import Finding, Report, Severity
+from registry.base.catalog import RULES, rule
+from registry.base.errors import InvalidSource, TranslationError, UnknownOffering
+from registry.base.findings import Finding, Report
+from registry.base.text import code, show
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
 from registry.schema.tree import Offering, Registry
+from registry.tools.compare import Vocabulary, required_within, vocabulary
 
-TRANSLATION_RULES: dict[str, tuple[Severity, str]] = {
-    "not-expressible": (Severity.WARNING, "A value the source sets has no place at the target."),
-    "value-not-allowed": (Severity.WARNING, "The target carries the concept but does not accept this value."),
-    "default-made-explicit": (Severity.INFO, "Left to its default at the source; the target's default differs, so it is written."),
-    "default-unknown": (Severity.INFO, "Left to a default the source does not document; the target documents its own."),
-    "not-carried": (Severity.INFO, "A per-request id is not reused for another request."),
-    "value-generated": (Severity.INFO, "The target requires a per-request id; a fresh one was generated."),
-}
+# Version 2 of the JSON shape: `version` added, and each finding carries its `ctx`.
+JSON_VERSION = 2
 
 # The model is what stays the same: the target's own model id comes from its schema.
 MODEL = "model"
@@ -61,18 +47,6 @@ MODEL = "model"
 TASK_ID = "task_id"
 
 Path = tuple[str | int, ...]
-
-
-class TranslationError(CapregError):
-    """The payload cannot be translated as asked (unknown offering, another model, same offering)."""
-
-
-class InvalidSource(TranslationError):
-    """The payload is not valid for its own offering: there is no behaviour to keep."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"the payload is not valid for {report.offering}; fix its errors first")
-        self.report = report
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +67,16 @@ class Translation:
                 "target_findings": [f.as_dict() for f in self.report.findings]}
 
 
-def _finding(rule: str, pointer: Path | str, message: str) -> Finding:
+def as_document(translations: list[Translation]) -> dict[str, Any]:
+    """The JSON shape of `capreg translate --format json`: one payload, or each of a file of several."""
+    if len(translations) == 1:
+        return {"version": JSON_VERSION, **translations[0].as_dict()}
+    return {"version": JSON_VERSION, "translations": [t.as_dict() for t in translations]}
+
+
+def _finding(rule_id: str, pointer: Path | str, **ctx: Any) -> Finding:
     where = pointer if isinstance(pointer, str) else pointers.to_pointer(pointer)
-    return Finding(rule, TRANSLATION_RULES[rule][0], where, message)
+    return rule(rule_id).finding(where, **ctx)
 
 
 # -- where concepts sit in an offering's payloads -------------------------------------------
@@ -258,8 +239,7 @@ class _Writing:
             if key == MODEL:
                 continue
             if key == TASK_ID:
-                self.findings.append(_finding("not-carried", value.path, f"{_show(value.value)} is this request's own "
-                                              f"id; {self.target} gets a new request"))
+                self.findings.append(_finding("not-carried", value.path, value=show(value.value), target=self.target))
             elif isinstance(value, Records):
                 self.records(key, value, scope, base)
             elif (slot := self.place(key, scope)) is not None:
@@ -288,17 +268,16 @@ class _Writing:
         child = scope.child(concept)
         if child is None and not any(self.place(c, scope) for c in (concept, *self.words.parts(concept))):
             count = len(records.items)
-            self.findings.append(_finding("not-expressible", records.path, (
-                f"{_label(concept)} ({count} {'item' if count == 1 else 'items'}) "
-                f"{'has' if count == 1 else 'have'} no counterpart at {self.target}; left out")))
+            self.findings.append(_finding("not-expressible", records.path, target=self.target, why="",
+                                          what=f"{_label(concept)} ({count} {'item' if count == 1 else 'items'})"))
             return
         if child is None:
             # No array for them here, but one of them fits this scope's own members.
             first, *rest = records.items
             self.record(first, scope, base)
             for n, _ in enumerate(rest, start=1):
-                self.findings.append(_finding("not-expressible", (*records.path, n), (
-                    f"{self.target} takes only one {_label(concept)}; this one is left out")))
+                self.findings.append(_finding("not-expressible", (*records.path, n), what=f"{_label(concept)} {n + 1}",
+                                              target=self.target, why=f", which takes only one {_label(concept)}"))
             return
         array = (*base, *child.array)
         for item in records.items:
@@ -328,8 +307,8 @@ class _Writing:
         return None
 
     def lost(self, path: Path, key: str, value: Any) -> None:
-        self.findings.append(_finding("not-expressible", path, f"{_label(key)} {_show(value)} has no counterpart at "
-                                      f"{self.target}; it is left out"))
+        self.findings.append(_finding("not-expressible", path, what=f"{_label(key)} {show(value)}", target=self.target,
+                                      why=""))
 
 
 def _takes_boolean(parameter: Parameter) -> bool:
@@ -340,10 +319,6 @@ def _takes_boolean(parameter: Parameter) -> bool:
 
 def _label(concept: str) -> str:
     return concept.replace("_", " ")
-
-
-def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 # -- the translation -------------------------------------------------------------------------
@@ -380,14 +355,14 @@ def translate(payload: Any, to: str, *, source: str | None = None, registry: Reg
     while True:
         built = _order(registry, target, _build(writes))
         report = validate(built, target.id, registry=registry)
-        rejected = {id(w): f for f in report.errors if RULES[f.rule].kind == "structure" for w in writes
+        rejected = {id(w): f for f in report.errors if RULES[f.rule].family == "structure" for w in writes
                     if w.source is not None and _within(f.pointer, pointers.to_pointer(w.path))}
         if not rejected:
             break
         for write in [w for w in writes if id(w) in rejected]:
-            writing.findings.append(_finding("value-not-allowed", write.source or (),
-                                             f"{_label(write.what)} {_show(write.value)} is not accepted at "
-                                             f"{target.id}: {rejected[id(write)].message}; it is left out"))
+            writing.findings.append(_finding("value-not-allowed", write.source or (), label=_label(write.what),
+                                             value=show(write.value), target=target.id,
+                                             why=rejected[id(write)].message))
         writes = [w for w in writes if id(w) not in rejected]
     return Translation(origin.id, target.id, built, tuple(writing.findings), report)
 
@@ -404,7 +379,8 @@ def _target(registry: Registry, origin: Offering, to: str) -> Offering:
     chosen = registry.offerings.get(wanted)
     if chosen is None or chosen.model != origin.model:
         others = ", ".join(o.id for o in registry.offerings_of(origin.model) if o.id != origin.id) or "none"
-        problem = f"{wanted} is not in the registry" if chosen is None else f"{wanted} is another model ({chosen.model})"
+        # The offerings of the model are listed next, so no "did you mean" here.
+        problem = str(UnknownOffering(wanted)) if chosen is None else f"{wanted} is another model ({chosen.model})"
         raise TranslationError(f"{problem}; {origin.model} is also offered as: {others}")
     return chosen
 
@@ -427,15 +403,13 @@ def _defaults(registry: Registry, origin: Offering, target: Offering, record: di
         theirs, name = place.parameter.default, place.parameter.pattern
         if default is NO_DEFAULT:
             if theirs is not NO_DEFAULT:
-                writing.findings.append(_finding("default-unknown", slot.parameter.pattern, (
-                    f"{_label(key)} is left out and {origin.id} documents no default for it; "
-                    f"{target.id} uses {_show(theirs)} at {name}")))
-        elif theirs is NO_DEFAULT or _show(theirs) != _show(default):
+                writing.findings.append(_finding("default-unknown", slot.parameter.pattern, label=_label(key),
+                                                 source=origin.id, target=target.id, theirs=show(theirs), name=name))
+        elif theirs is NO_DEFAULT or show(theirs) != show(default):
             writing.writes.append(Write(place.tokens, default, slot.parameter.tokens, key))
-            at_target = "documents no default" if theirs is NO_DEFAULT else f"would use {_show(theirs)}"
-            writing.findings.append(_finding("default-made-explicit", name, (
-                f"{_label(key)} is left out, which means {_show(default)} at {origin.id}; {target.id} {at_target}, "
-                f"so {name} is set to {_show(default)}")))
+            at_target = "documents no default" if theirs is NO_DEFAULT else f"would use {show(theirs)}"
+            writing.findings.append(_finding("default-made-explicit", name, label=_label(key), value=show(default),
+                                             source=origin.id, target=target.id, at_target=at_target, name=name))
 
 
 def _unread(registry: Registry, origin: Offering, payload: Any, consumed: set[Path], target: str) -> list[Finding]:
@@ -464,8 +438,8 @@ def _unread(registry: Registry, origin: Offering, payload: Any, consumed: set[Pa
     for path, value in walk(payload, ()):
         if not fixed(path, value):
             name = next((t for t in reversed(path) if isinstance(t, str)), "")
-            found.append(_finding("not-expressible", path, f"`{name}` {_show(value)} is specific to {origin.id} and "
-                                  f"has no counterpart at {target}; it is left out"))
+            found.append(_finding("not-expressible", path, what=f"{code(name)} {show(value)}", target=target,
+                                  why=f" (specific to {origin.id})"))
     return found
 
 
@@ -476,8 +450,8 @@ def _new_task_id(registry: Registry, target: Offering, scope: Scope, writing: _W
         return
     value = new_task_id()
     writing.writes.append(Write(slot.tokens, value, None, slot.parameter.name))
-    writing.findings.append(_finding("value-generated", slot.parameter.pattern, (
-        f"{target.id} requires `{slot.parameter.name}`, an id of this request: {_show(value)} was generated")))
+    writing.findings.append(_finding("value-generated", slot.parameter.pattern, target=target.id,
+                                     name=code(slot.parameter.name), value=show(value)))
 
 
 def _build(writes: list[Write]) -> dict[str, Any]:
@@ -513,59 +487,3 @@ def _order(registry: Registry, target: Offering, payload: dict[str, Any]) -> dic
         return node
 
     return ordered(payload, ())
-
-
-# -- the command -----------------------------------------------------------------------------
-@click.command(name="translate")
-@click.argument("file")
-@click.option("--to", "to", required=True, metavar="PROVIDER",
-              help="The target provider (or a full offering id, e.g. fal/sync-3-image-to-video).")
-@click.option("--from", "source", metavar="PROVIDER/MODEL",
-              help="The payload's offering, when it cannot be read from the payload or pyproject.toml.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: the translated payload on stdout, findings on stderr; json: both in one document.")
-@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="error", show_default=True,
-              help="Exit 1 when a finding (of the translation or of the target's validator) is at or above this.")
-def translate_command(file: str, to: str, source: str | None, output_format: str, fail_on: str) -> None:
-    """Translate the payload in FILE for the same model at provider --to, keeping its
-    behaviour: defaults that differ are written out, and whatever the target cannot express
-    is reported."""
-    from pathlib import Path
-
-    from registry.io import payloads
-    from registry.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
-    from registry.io.config import ConfigError, find_offering_map
-
-    registry = load_registry()
-    try:
-        offering_map = None if source or file == payloads.STDIN else find_offering_map(Path.cwd())
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    chosen = source or (offering_map.offering_for(file) if offering_map else None)
-    results, failed, threshold = [], False, Severity(fail_on).rank
-    for item in payloads.read(file):
-        if item.problem is not None:
-            click.echo(f"Error: {file}: {item.problem.message}", err=True)
-            sys.exit(EXIT_USAGE)
-        try:
-            translation = translate(item.value, to, source=chosen, registry=registry)
-        except InvalidSource as exc:
-            click.echo(f"Error: {file}: {exc}", err=True)
-            for finding in exc.report.errors:
-                click.echo(f"  {finding.severity}[{finding.rule}] {finding.pointer or '/'}: {finding.message}", err=True)
-            sys.exit(EXIT_FINDINGS)
-        except TranslationError as exc:
-            raise click.UsageError(f"{file}: {exc}") from None
-        results.append(translation)
-        failed |= any(f.severity.rank >= threshold for f in (*translation.findings, *translation.report.findings))
-    if output_format == "json":
-        click.echo(json.dumps([t.as_dict() for t in results] if len(results) != 1 else results[0].as_dict(),
-                              indent=2, ensure_ascii=False))
-    else:
-        for translation in results:
-            click.echo(json.dumps(translation.payload, indent=2, ensure_ascii=False))
-            click.echo(f"{translation.source} -> {translation.target}: "
-                       f"{'valid' if translation.ok else 'NOT valid'} at the target", err=True)
-            for finding in (*translation.findings, *translation.report.findings):
-                click.echo(f"  {finding.severity}[{finding.rule}] {finding.pointer or '/'}: {finding.message}", err=True)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)

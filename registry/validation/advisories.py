@@ -1,7 +1,7 @@
 """Warnings about payloads that are valid but behave differently than their author may think.
 
 - `ignored-parameter`: the payload sets a parameter this model ignores (`x-ignored`).
-- `default-differs`: the payload leaves out a parameter whose documented default differs
+- `implicit-default`: the payload leaves out a parameter whose documented default differs
   between providers of the same model, so the same request changes behaviour when it moves
   (sync mode: `bounce` on Runware, `cut_off` on fal, `loop` on Replicate).
 """
@@ -17,6 +17,7 @@ from registry.base.catalog import rule
 from registry.base.findings import Finding
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
 from registry.schema.tree import Registry
+from registry.base.text import code as _code
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ def _plan(registry: Registry, index: OfferingIndex) -> _Plan:
         for offering_id, value in difference.others:
             by_value.setdefault(json.dumps(value), []).append(offering_id)
         others = "; ".join(f"{value} on {', '.join(ids)}" for value, ids in by_value.items())
-        warning = rule("default-differs").finding(
+        warning = rule("implicit-default").finding(
             parameter.pattern,
             hint=f"set {_code(parameter.name)} explicitly so the payload behaves the same at every provider",
             name=_code(parameter.name), offering=index.offering.id, own=json.dumps(parameter.default),
@@ -98,7 +99,3 @@ def default_differences(registry: Registry, offering_id: str) -> list[DefaultDif
         return found
 
     return registry.cached("default-differences", offering_id, build)
-
-
-def _code(name: str) -> str:
-    return f"`{name}`"

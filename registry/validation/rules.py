@@ -21,6 +21,7 @@ from registry.base.catalog import rule
 from registry.base.findings import Finding
 from registry.schema.index import OfferingIndex, RulePlan
 from registry.schema.tree import closest
+from registry.base.text import code as _code
 
 # A prepared rule: (the whole payload, the values its location reaches) -> findings
 Check = Callable[[Any, list[Any]], list[Finding]]
@@ -42,10 +43,6 @@ def check(index: OfferingIndex, payload: Any) -> list[Finding]:
 @functools.lru_cache(maxsize=256)
 def _prepared(index: OfferingIndex) -> tuple[tuple[Tokens, tuple[Check, ...]], ...]:
     return tuple((tokens, tuple(_PREPARE[plan.keyword](plan) for plan in plans)) for tokens, plans in index.rule_groups)
-
-
-def _code(pattern_or_name: str) -> str:
-    return f"`{pattern_or_name}`"
 
 
 def _is_number(value: Any) -> bool:

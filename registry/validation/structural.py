@@ -19,6 +19,7 @@ from registry.base import pointers
 from registry.base.catalog import rule
 from registry.base.findings import Finding
 from registry.schema.tree import Offering, Registry, closest
+from registry.base.text import code as _code
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -269,10 +270,6 @@ def show(value: Any) -> str:
     return f"the string {text}" if isinstance(value, str) else text
 
 
-def _code(name: Any) -> str:
-    return f"`{name}`"
-
-
 def _a(json_type: str) -> str:
     return {"object": "an object", "array": "an array", "integer": "an integer", "null": "null"}.get(json_type, f"a {json_type}")
 
@@ -320,4 +317,3 @@ def _branch_label(branch: Any) -> str:
     if "$ref" in branch:
         return branch["$ref"].rsplit("/", 1)[-1]
     return "a schema"
-

@@ -13,10 +13,10 @@ from registry.validation import rules
 from registry.validation import structural
 from registry.base.catalog import rule
 from registry.base.errors import UnknownOffering
+from registry.base.limits import MAX_DEPTH
 from registry.base.findings import Finding, Report
 from registry.schema.index import index_of
 from registry.schema.tree import Offering, Registry, closest, load
-from registry.io.payloads import MAX_DEPTH
 
 
 @functools.cache

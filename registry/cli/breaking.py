@@ -1,0 +1,47 @@
+"""`capreg breaking --against GIT_REF`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from registry.base.errors import GitRefError, RegistryError
+from registry.base.findings import Finding
+from registry.cli.common import EXIT_USAGE, echo_json, exit_code, fail_on_option, load_registry
+from registry.schema.tree import Registry
+from registry.tools.breaking import as_document, breaking_changes, offering_of, render_markdown, render_text, schemas_at
+
+
+@click.command(name="breaking")
+@click.option("--against", "ref", required=True, metavar="GIT_REF",
+              help="Compare the schemas at this git ref (branch, tag, commit) with the working tree.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@fail_on_option("error", "a change")
+def breaking(ref: str, output_format: str, fail_on: str) -> None:
+    """Classify every change of the request schemas since GIT_REF: may existing payloads stop
+    validating (error), behave differently (warning), or is it harmless (info)?"""
+    current = load_registry()
+    try:
+        with schemas_at(ref, current.root) as old:
+            changes = breaking_changes(old, current)
+            clients = changed_clients(changes, current)
+    except (GitRefError, RegistryError) as exc:
+        click.echo(f"Error: cannot read the schemas at {ref}: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if output_format == "json":
+        echo_json(as_document(changes, clients, ref))
+    elif output_format == "markdown":
+        click.echo(render_markdown(changes, clients, ref), nl=False)
+    else:
+        click.echo(render_text(changes, clients, ref), nl=False)
+    sys.exit(exit_code(changes, fail_on))
+
+
+def changed_clients(changes: tuple[Finding, ...], registry: Registry) -> dict[str, str | None]:
+    """offering -> the generated client module that changes with it (None when it is removed)."""
+    from registry.codegen.clients import import_path
+
+    offerings = dict.fromkeys(offering_of(c) for c in changes)
+    return {o: import_path(registry.offerings[o]) if o in registry.offerings else None for o in offerings}

@@ -1,0 +1,65 @@
+"""What every command shares: the exit codes, the one `--fail-on` policy, the registry, and
+how a name capreg does not know is reported.
+
+Exit codes of every command:
+
+| code | meaning |
+|---|---|
+| 0 (EXIT_OK) | nothing at or above `--fail-on` was found |
+| 1 (EXIT_FINDINGS) | a finding at or above `--fail-on` (`generate --check`: a stale file) |
+| 2 (EXIT_USAGE) | a usage error, or an input or schema tree that could not be read: nothing was checked |
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import click
+
+from registry.base.errors import RegistryError, UnknownOffering
+from registry.base.findings import Finding, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def load_registry() -> Any:
+    """The default registry, or a clean exit when the schema tree is broken."""
+    from registry.validation.validate import default_registry
+
+    try:
+        return default_registry()
+    except RegistryError as exc:
+        error = click.ClickException(f"the schema registry cannot be loaded: {exc}")
+        error.exit_code = EXIT_USAGE  # not a finding about the payloads: nothing was checked
+        raise error from None
+
+
+def fail_on_option(default: str | None, what: str) -> Callable[[Any], Any]:
+    """`--fail-on SEVERITY`; with no default, the command never fails on its findings."""
+    never = "" if default else " (default: never)"
+    return click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default=default,
+                        show_default=default is not None,
+                        help=f"Exit 1 when {what} at or above this severity is found{never}.")
+
+
+def fails(findings: Iterable[Finding], fail_on: str | None) -> bool:
+    """The one `--fail-on` policy: a finding at or above the threshold fails the command."""
+    if fail_on is None:
+        return False
+    threshold = Severity(fail_on).rank
+    return any(finding.severity.rank >= threshold for finding in findings)
+
+
+def exit_code(findings: Iterable[Finding], fail_on: str | None) -> int:
+    return EXIT_FINDINGS if fails(findings, fail_on) else EXIT_OK
+
+
+def unknown_name(exc: UnknownOffering, param_hint: str) -> click.BadParameter:
+    """The one wording of an offering or model capreg does not know, and where to find them."""
+    return click.BadParameter(f"{exc} (`capreg list` shows them all)", param_hint=param_hint)
+
+
+def echo_json(document: Any) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -1,0 +1,72 @@
+"""`capreg validate FILES`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from registry.base.errors import ConfigError, UnknownOffering
+from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail_on_option, fails, load_registry, unknown_name
+from registry.report.reporters import REPORTERS, Summary
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--offering", metavar="PROVIDER/MODEL",
+              help="Check every payload against this offering instead of detecting it.")
+@click.option("--format", "output_format", type=click.Choice(list(REPORTERS)), default="text", show_default=True,
+              help="text for people; json (documented shape); github workflow annotations; SARIF 2.1.0.")
+@fail_on_option("error", "a finding")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Text format: colour severities; auto means on a terminal unless NO_COLOR is set.")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: print only findings and the summary.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes for many files; 0 (default) uses every CPU when there are enough files.")
+def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, color: str,
+             quiet: bool, jobs: int) -> None:
+    """Validate request payload FILES (JSON, YAML, JSONL; - for stdin).
+
+    The offering of each payload is, in this order: --offering; the [tool.capreg.offerings]
+    mapping of the nearest pyproject.toml; the model id inside the payload.
+    """
+    from registry.io.batch import check_files, default_jobs
+    from registry.io.config import find_offering_map
+
+    registry = load_registry()
+    if offering is not None:
+        try:
+            registry.offering(offering)
+        except UnknownOffering as exc:
+            raise unknown_name(exc, "--offering") from None
+    try:
+        offering_map = None if offering else find_offering_map(Path.cwd())
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+    def offering_for(name: str) -> str | None:
+        if offering or offering_map is None or name == "-":
+            return offering
+        return offering_map.offering_for(name)
+
+    out = sys.stdout
+    if output_format == "text":
+        use_color = color == "always" or (color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
+        reporter = REPORTERS["text"](out, quiet=quiet, color=use_color)
+    else:
+        reporter = REPORTERS[output_format](out)
+    summary = Summary()
+    failed = unreadable = False
+    for display, results in check_files(list(files), offering_for, registry, jobs or default_jobs()):
+        summary.files += 1
+        reporter.file_begin(display)
+        for result in results:
+            unreadable |= result.unreadable
+            failed |= fails(result.findings, fail_on)
+            summary.add(result)
+            reporter.result(result)
+        reporter.file_end(display)
+    reporter.finish(summary)
+    sys.exit(EXIT_USAGE if unreadable else EXIT_FINDINGS if failed else EXIT_OK)

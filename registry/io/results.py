@@ -1,0 +1,33 @@
+"""The outcome of checking one payload of one file: what the reporters print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from registry.base.catalog import RULES
+from registry.base.findings import Finding, Severity
+from registry.io.positions import Position
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome for one payload of one file."""
+
+    file: str
+    index: int
+    line: int | None
+    offering: str | None
+    findings: tuple[Finding, ...]
+    positions: tuple[Position | None, ...] = ()  # (line, column) of each finding, when known
+
+    def located(self) -> list[tuple[Finding, Position | None]]:
+        return list(zip(self.findings, self.positions or (None,) * len(self.findings)))
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def unreadable(self) -> bool:
+        """The payload (or its whole file) could not be read, so nothing was checked."""
+        return any(RULES[f.rule].family == "input" for f in self.findings)
