@@ -8,6 +8,7 @@ is a problem with the registry itself or with how it is called::
      │    ├── SchemaFileError      a schema file is unreadable, not JSON, or breaks the meta-schemas
      │    └── SchemaRefError       a $ref points outside schemas/, at the network, or in a cycle
      ├── GitRefError              `capreg breaking`: a git ref, or the schemas at it, cannot be read
+     ├── GenerateError            `capreg generate` will not or cannot write its output folder
      └── UnknownOffering (KeyError)  an offering id the registry does not hold
 """
 
@@ -43,6 +44,11 @@ class SchemaRefError(RegistryError):
 
 class GitRefError(CapregError):
     """The git ref, or the schema tree at it, cannot be read."""
+
+
+class GenerateError(CapregError):
+    """The output folder is not capreg's to write, a file capreg wrote there was edited
+    since, or the disk refused a write."""
 
 
 class UnknownOffering(CapregError, KeyError):

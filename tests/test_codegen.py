@@ -62,13 +62,16 @@ def test_generate_check_shows_a_diff_and_generate_repairs_it(tmp_path):
     (output / "docs/stray.md").write_text("left over\n")
     stale = CliRunner().invoke(main, ["generate", "--check", "--output", str(output)])
     assert stale.exit_code == 1
-    assert "--- generated/clients/replicate/lipsync_2.py" in stale.output
+    assert f"--- {output}/clients/replicate/lipsync_2.py" in stale.output
     lines = stale.output.splitlines()
     assert any(line.startswith("-") and '"bounce"' in line for line in lines)  # the hand edit, undone
     assert any(line.startswith("+") and '"loop"' in line for line in lines)
-    assert "--- generated/docs/stray.md\n+++ /dev/null" in stale.output
+    assert f"  {output}/docs/stray.md\n" in stale.output  # named, never read nor deleted: capreg did not write it
+    client.unlink()  # generate replaces no hand edit: its author discards it
     repaired = CliRunner().invoke(main, ["generate", "--output", str(output)])
-    assert "wrote clients/replicate/lipsync_2.py" in repaired.output and "removed docs/stray.md" in repaired.output
+    assert f"wrote {output}/clients/replicate/lipsync_2.py" in repaired.output and "removed" not in repaired.output
+    assert (output / "docs/stray.md").read_text() == "left over\n"
+    (output / "docs/stray.md").unlink()
     assert CliRunner().invoke(main, ["generate", "--check", "--output", str(output)]).exit_code == 0
 
 
@@ -159,3 +162,4 @@ def test_the_wheel_installs_and_imports_in_a_fresh_environment(tmp_path):
     assert result["ok"] and result["offering"] == "runware/lipsync-2"
     assert "site-packages" in result["file"]
     assert result["offerings"] == len(registry.default_registry().offerings)
+
