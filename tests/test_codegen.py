@@ -163,3 +163,18 @@ def test_the_wheel_installs_and_imports_in_a_fresh_environment(tmp_path):
     assert "site-packages" in result["file"]
     assert result["offerings"] == len(registry.default_registry().offerings)
 
+    # `capreg generate`: without the codegen extra, what to install; with it, the output goes
+    # beside the user (never into site-packages) and every path printed opens from there.
+    capreg, project = env_dir / "bin" / "capreg", tmp_path / "project"
+    project.mkdir()
+    bare = subprocess.run([str(capreg), "generate"], cwd=project, capture_output=True, text=True, env=env)
+    assert bare.returncode == 2 and "pip install 'capreg[codegen]'" in bare.stderr, bare.stderr
+    assert "Traceback" not in bare.stderr
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", f"{wheel}[codegen]"], check=True, capture_output=True)
+    made = subprocess.run([str(capreg), "generate"], cwd=project, capture_output=True, text=True, env=env)
+    assert made.returncode == 0, made.stderr
+    assert "wrote generated/clients/runware/lipsync_2.py" in made.stdout.splitlines()
+    assert (project / "generated/clients/runware/lipsync_2.py").is_file()
+    assert not list(env_dir.glob("lib/*/site-packages/generated"))
+    check = subprocess.run([str(capreg), "generate", "--check"], cwd=project, capture_output=True, text=True, env=env)
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr
