@@ -13,7 +13,7 @@ import click
 
 from . import codegen, docs
 from .cli import EXIT_FINDINGS, EXIT_OK, load_registry
-from .loading import Registry
+from .loading import Registry, load
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "generated"
 
@@ -85,16 +85,13 @@ def write(expected: dict[str, str], output: Path) -> list[str]:
               show_default="generated/ of the checkout", help="Where the generated files live.")
 def generate(check: bool, schemas: Path | None, output: Path) -> None:
     """Generate typed clients (pydantic v2) and Markdown docs from the schemas."""
-    if schemas is None:
-        registry = load_registry()
-    else:
-        from .errors import RegistryError
-        from .loading import load
+    from .errors import RegistryError
 
-        try:
-            registry = load(schemas)
-        except RegistryError as exc:
-            raise click.UsageError(f"the schema tree {schemas} cannot be loaded: {exc}") from None
+    try:
+        registry = load_registry() if schemas is None else load(schemas)
+        registry.check_complete()  # a client per offering: one that cannot be built must not vanish
+    except RegistryError as exc:
+        raise click.UsageError(f"the schema tree {schemas or registry.root} cannot be used: {exc}") from None
     if check:
         diffs = stale(registry, output)
         for diff in diffs:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import pointers
 from .catalog import rule
 from .findings import Finding
-from .loading import Offering, Registry, closest, subschemas
+from .loading import DRAFT_2020_12, Offering, Registry, closest, subschemas
 from .patterns import matches
 
 if TYPE_CHECKING:
@@ -62,9 +62,6 @@ def detailed_validator(registry: Registry, offering: Offering) -> Any:
         return _ecma_validator_class()({"$ref": offering.uri}, registry=resources)
 
     return registry.cached("detailed-validator", offering.id, build)
-
-
-DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 
 def _without_dialect(document: Any) -> Any:
