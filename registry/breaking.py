@@ -131,7 +131,9 @@ def schemas_at(ref: str, root: Path) -> Iterator[Registry]:
             target = Path(folder, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(_git(toplevel, "show", f"{ref}:{name}"))
-        yield load(Path(folder, inside))
+        old = load(Path(folder, inside))
+        old.check_complete()  # an offering that could not be loaded would look removed
+        yield old
 
 
 # -- the comparison ------------------------------------------------------------------------
@@ -345,6 +347,11 @@ def breaking_command(ref: str, output_format: str, fail_on: str) -> None:
     from .errors import RegistryError
 
     current = load_registry()
+    try:
+        current.check_complete()
+    except RegistryError as exc:
+        click.echo(f"Error: the schemas cannot be compared: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     try:
         with schemas_at(ref, current.root) as old:
             changes = breaking_changes(old, current)

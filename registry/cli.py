@@ -29,9 +29,18 @@ def load_registry() -> Any:
     try:
         return default_registry()
     except RegistryError as exc:
-        error = click.ClickException(f"the schema registry cannot be loaded: {exc}")
-        error.exit_code = EXIT_USAGE  # not a finding about the payloads: nothing was checked
-        raise error from None
+        raise unusable(f"the schema registry cannot be loaded: {exc}") from None
+
+
+def unusable(message: str) -> click.ClickException:
+    """A broken schema tree or offering: exit 2, as nothing was checked."""
+    error = click.ClickException(message)
+    error.exit_code = EXIT_USAGE  # not a finding about the payloads
+    return error
+
+
+def broken_offering(registry: Any, offering: str) -> click.ClickException:
+    return unusable(f"offering {offering} cannot be used: {registry.failures[offering]} (`capreg lint` lists every problem)")
 
 
 class LazyGroup(click.Group):
@@ -92,6 +101,8 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     from .reporting import REPORTERS, Summary
 
     registry = load_registry()
+    if offering in registry.failures:
+        raise broken_offering(registry, offering)
     if offering is not None and offering not in registry.offerings:
         from .loading import closest
 
@@ -107,7 +118,10 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     def offering_for(name: str) -> str | None:
         if offering or offering_map is None or name == "-":
             return offering
-        return offering_map.offering_for(name)
+        mapped = offering_map.offering_for(name)
+        if mapped in registry.failures:
+            raise broken_offering(registry, mapped)
+        return mapped
 
     out = sys.stdout
     if output_format == "text":
@@ -164,6 +178,8 @@ def show(offering: str, raw: bool) -> None:
     from .reporting import text_table
 
     registry = load_registry()
+    if offering in registry.failures:
+        raise broken_offering(registry, offering)
     try:
         chosen = registry.offering(offering)
     except UnknownOffering as exc:
@@ -207,15 +223,18 @@ def show(offering: str, raw: bool) -> None:
 
 @main.command()
 def lint() -> None:
-    """Check the schema files: Draft 2020-12, capreg's meta-schema, concepts, sources, titles."""
+    """Check the schema files: Draft 2020-12, capreg's meta-schema, concepts, sources, titles.
+
+    Exit 2 when a file cannot be used at all (its offerings are disabled), else 1 on any problem."""
     from .lint import lint as lint_registry
 
     registry = load_registry()
     problems = lint_registry(registry)
     for problem in problems:
         click.echo(problem)
-    click.echo(f"{len(registry.documents)} schema files, {len(problems)} problems")
-    sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
+    disabled = f", {len(registry.failures)} offerings disabled" if registry.failures else ""
+    click.echo(f"{len(registry.documents)} schema files, {len(problems)} problems{disabled}")
+    sys.exit(EXIT_USAGE if registry.problems else EXIT_FINDINGS if problems else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -281,17 +281,15 @@ def generate(check: bool, schemas: Path | None, output: Path | None) -> None:
     """Generate typed clients (pydantic v2) and Markdown docs from the schemas."""
     if importlib.util.find_spec("datamodel_code_generator") is None:
         raise _usage_error("capreg generate needs the code generator: pip install 'capreg[codegen]'")
-    output = output or default_output()
-    if schemas is None:
-        registry = load_registry()
-    else:
-        from .errors import RegistryError
-        from .loading import load
+    from .errors import RegistryError
+    from .loading import load
 
-        try:
-            registry = load(schemas)
-        except RegistryError as exc:
-            raise click.UsageError(f"the schema tree {schemas} cannot be loaded: {exc}") from None
+    output = output or default_output()
+    try:
+        registry = load_registry() if schemas is None else load(schemas)
+        registry.check_complete()  # a client per offering: one that cannot be built must not vanish
+    except RegistryError as exc:
+        raise click.UsageError(f"the schema tree {schemas or 'of capreg'} cannot be used: {exc}") from None
     folder = f"{shown(output)}{os.sep}"
     if check:
         try:

@@ -17,19 +17,21 @@ OFFERING_META = f"{BASE_URI}{META_DIR}/offering.schema.json"
 
 
 def lint(registry: Registry) -> list[str]:
-    """Every problem found, as `path: message` lines; empty when the tree is clean."""
+    """Every problem found, as `path: message` lines; empty when the tree is clean. The
+    files that cannot be used at all (`registry.problems`, which disable their offerings)
+    come first, and are not checked further."""
     from jsonschema import Draft202012Validator
 
-    problems: list[str] = []
+    problems = [str(error) for error in registry.problems.values()]
     meta = registry.documents.get(OFFERING_META)
     if meta is None:
-        return [f"{META_DIR}/offering.schema.json: missing"]
+        return [*problems, f"{META_DIR}/offering.schema.json: missing"]
     offering_check = Draft202012Validator(meta)
     subschema_check = Draft202012Validator({**meta["$defs"]["subschema"], "$defs": meta["$defs"]})
 
     for uri, document in registry.documents.items():
         relative = uri[len(BASE_URI):]
-        if relative.startswith(f"{META_DIR}/"):
+        if relative.startswith(f"{META_DIR}/") or relative in registry.problems:
             continue
         for error in Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(document):
             problems.append(f"{relative}: not a Draft 2020-12 schema: {error.message} at {error.json_path}")

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from . import pointers
 from .catalog import rule
 from .findings import Finding
-from .loading import Offering, Registry, closest
+from .loading import DRAFT_2020_12, Offering, Registry, closest, subschemas
+from .patterns import matches
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -64,9 +64,6 @@ def detailed_validator(registry: Registry, offering: Offering) -> Any:
     return registry.cached("detailed-validator", offering.id, build)
 
 
-DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
-
-
 def _without_dialect(document: Any) -> Any:
     if isinstance(document, dict) and document.get("$schema") == DRAFT_2020_12:
         return {k: v for k, v in document.items() if k != "$schema"}
@@ -75,37 +72,57 @@ def _without_dialect(document: Any) -> Any:
 
 @functools.cache
 def _ecma_validator_class() -> Any:
-    """Draft 2020-12 whose `pattern` ends where ECMA-262's `$` ends: at the end of the
-    string. Python's `$` also matches before a final newline, so "…0010\n" would pass a
-    UUID pattern here while jsonschema-rs (and every provider) rejects it."""
+    """Draft 2020-12 whose regular expressions are ECMA-262's, matched by jsonschema-rs
+    (registry.patterns): Python's `re` has other semantics (its `$` also matches before a
+    final newline) and backtracks, so a payload the fast check rejected in microseconds
+    could take minutes to explain. These are the keywords that match payload text."""
     from jsonschema import Draft202012Validator, ValidationError, validators
 
     def pattern(validator: Any, expected: str, instance: Any, schema: Any) -> Any:
-        if validator.is_type(instance, "string") and not _python_regex(expected).search(instance):
+        if validator.is_type(instance, "string") and not matches(expected, instance):
             yield ValidationError(f"{instance!r} does not match {expected!r}")
 
-    return validators.extend(Draft202012Validator, {"pattern": pattern})
+    def pattern_properties(validator: Any, expected: dict[str, Any], instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        for name_pattern, subschema in expected.items():
+            for name, value in instance.items():
+                if matches(name_pattern, name):
+                    yield from validator.descend(value, subschema, path=name, schema_path=name_pattern)
+
+    def additional_properties(validator: Any, additional: Any, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        extras = _additional_names(instance, schema)
+        if validator.is_type(additional, "object"):
+            for extra in extras:
+                yield from validator.descend(instance[extra], additional, path=extra)
+        elif additional is False and extras:
+            yield ValidationError(f"Additional properties are not allowed ({', '.join(map(repr, extras))} unexpected)")
+
+    return validators.extend(Draft202012Validator, {
+        "pattern": pattern, "patternProperties": pattern_properties, "additionalProperties": additional_properties})
 
 
-@functools.lru_cache(maxsize=512)
-def _python_regex(pattern: str) -> re.Pattern[str]:
-    r"""An ECMA-262 pattern for Python's re: every `$` outside a character class becomes `\Z`."""
-    translated, i, in_class = [], 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            translated.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "$":
-            char = "\\Z"
-        translated.append(char)
-        i += 1
-    return re.compile("".join(translated))
+def _additional_names(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    """The names of `instance` neither `properties` nor `patternProperties` of `schema` covers."""
+    named, name_patterns = schema.get("properties", {}), schema.get("patternProperties", {})
+    return [name for name in instance
+            if name not in named and not any(matches(pattern, name) for pattern in name_patterns)]
+
+
+def _explainable(registry: Registry, offering: Offering) -> bool:
+    """Whether the detailed engine may explain this offering's rejections. jsonschema works
+    out `unevaluatedProperties` with a helper that matches `patternProperties` with Python's
+    backtracking `re`, beyond the keywords replaced above: when an offering uses both, its
+    rejections are explained by jsonschema-rs's own errors instead."""
+
+    def build() -> bool:
+        keywords = {keyword for document in registry.documents_for(offering).values()
+                    for schema in subschemas(document) for keyword in schema}
+        return not {"unevaluatedProperties", "patternProperties"} <= keywords
+
+    return registry.cached("explainable", offering.id, build)
 
 
 def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: UnknownHint) -> list[Finding]:
@@ -114,11 +131,13 @@ def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: Un
     try:
         if fast.is_valid(payload):
             return []
-        try:
-            errors = detailed_validator(registry, offering).iter_errors(payload)
-            findings = list(_Explainer(offering, unknown_hint).explain(errors))
-        except Exception:  # noqa: BLE001 - e.g. a pattern Python's re cannot compile, or deep nesting
-            findings = []
+        findings: list[Finding] = []
+        if _explainable(registry, offering):
+            try:
+                errors = detailed_validator(registry, offering).iter_errors(payload)
+                findings = list(_Explainer(offering, unknown_hint).explain(errors))
+            except Exception:  # noqa: BLE001 - e.g. deep nesting
+                pass
         # The detailed engine failed, or found nothing where jsonschema-rs found something
         # (the engines differ on some ECMA-262 regex semantics): a rejection is never lost.
         return findings or [
@@ -167,10 +186,7 @@ class _Explainer:
 
     def _unknown(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
         allowed = list(error.schema.get("properties", {}))
-        patterns = error.schema.get("patternProperties", {})
-        for name in error.instance:
-            if name in allowed or any(re.search(p, name) for p in patterns):
-                continue
+        for name in _additional_names(error.instance, error.schema):
             hint = self.unknown_hint(self.offering, name)
             if hint is None:
                 suggestion = closest(name, allowed)

@@ -24,7 +24,8 @@ def default_registry() -> Registry:
 
 def validate(payload: Any, offering: str | None = None, *, registry: Registry | None = None) -> Report:
     """Check one request payload. The offering (`runware/lipsync-2`) is read from the
-    payload's model id when not given. Problems with the payload are findings, never raised."""
+    payload's model id when not given. Problems with the payload are findings, never raised;
+    an offering whose schemas could not be loaded raises its RegistryError."""
     registry = registry or default_registry()
     if not isinstance(payload, dict):
         return Report(offering, (rule("payload-not-object").finding("", found=structural.show(payload)),))
@@ -86,16 +87,22 @@ def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None
     if named:
         pointer, value = named[0]
         suggestion = closest(value, table[pointer])
-        return None, rule("offering-unknown").finding(
-            pointer, hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else "`capreg list` shows every model id",
-            what="model id", value=json.dumps(value),
-        )
+        hint = f"did you mean {json.dumps(suggestion)}?" if suggestion else "`capreg list` shows every model id"
+        return None, rule("offering-unknown").finding(pointer, hint=hint + _not_loaded(registry), what="model id",
+                                                      value=json.dumps(value))
     by_url = sorted({o.provider for o in registry.offerings.values() if o.model_id_pointer is None})
     by_url_note = f" ({', '.join(by_url)} select the model by URL, not in the payload)" if by_url else ""
     return None, rule("offering-undetected").finding(
-        "", hint="name the offering with --offering (library: offering=...), e.g. " + next(iter(registry.offerings), "?"),
-        reason=f"no model id at {', '.join(table) or 'any known place'}{by_url_note}",
+        "", hint="name the offering with --offering (library: offering=...), e.g. " + next(iter(registry.offerings), "?")
+        + _not_loaded(registry), reason=f"no model id at {', '.join(table) or 'any known place'}{by_url_note}",
     )
+
+
+def _not_loaded(registry: Registry) -> str:
+    """A payload not matched may be for an offering whose schemas are broken: say which."""
+    if not registry.failures:
+        return ""
+    return f"; offerings that could not be loaded: {', '.join(registry.failures)} (`capreg lint` says why)"
 
 
 def _detection_table(registry: Registry) -> dict[str, dict[str, list[Offering]]]:
