@@ -39,6 +39,23 @@ def _forget_default_registry() -> None:
 default_registry.cache_clear = _forget_default_registry  # type: ignore[attr-defined]
 
 
+def preload(registry: Registry | None = None) -> Registry:
+    """Load the registry (the default one unless given) and build, for every offering,
+    everything `validate` may need: both engines' validators, the index and its rule plan,
+    the advisories. A pre-fork server calls it once before forking, so its workers start
+    with nothing left to load or compile and share the compiled schemas."""
+    registry = registry or default_registry()
+    _detection_table(registry)
+    _concepts_by_name(registry)
+    for offering in registry.offerings.values():
+        structural.fast_validator(registry, offering)
+        structural.detailed_validator(registry, offering)
+        index = index_of(registry, offering.id)
+        rules.prepared(index)
+        advisories.plan_for(registry, index)
+    return registry
+
+
 def validate(payload: Any, offering: str | None = None, *, registry: Registry | None = None) -> Report:
     """Check one request payload. The offering (`runware/lipsync-2`) is read from the
     payload's model id when not given. Problems with the payload are findings, never raised."""

@@ -143,3 +143,19 @@ def test_threads_on_a_cold_registry_load_it_once_and_compile_each_offering_once(
     assert any(kind == "detailed" for kind, _ in compiled)  # payloads the fast engine rejects were explained
     assert [key for key, times in compiled.items() if times != 1] == []
 
+
+def test_preload_builds_everything_validate_needs(compiled):
+    tree = registry.load()
+    assert registry.preload(tree) is tree
+    built_by_preload = set(compiled)
+    assert built_by_preload == {(kind, o.uri) for o in tree.offerings.values() for kind in ("fast", "detailed", "index")}
+    compiled.clear()
+    artefacts = set(tree._cache)
+    for offering, payload, valid in _cases():
+        assert registry.validate(payload, offering, registry=tree).ok is valid
+    assert compiled == {}
+    assert set(tree._cache) == artefacts  # the advisories' plans and the detection table too
+
+
+def test_preload_defaults_to_the_default_registry(cold_default_registry):
+    assert registry.preload() is registry.default_registry()
