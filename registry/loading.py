@@ -19,6 +19,8 @@ import difflib
 import functools
 import json
 import os
+import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterator
@@ -39,6 +41,11 @@ DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 REFERENCE_KEYWORDS = ("$ref", "$dynamicRef")
 
 T = TypeVar("T")
+
+# Held while the default registry loads and while an engine is first imported, and taken by
+# os.fork (see _after_fork_in_child): a child is never forked halfway through an import,
+# whose module lock it would otherwise wait on forever.
+FORK_LOCK = threading.RLock()
 
 
 def default_schema_root() -> Path:
@@ -83,7 +90,8 @@ class Registry:
     """Every offering of a schema tree, loaded once per process.
 
     Derived artefacts (compiled validators, rule plans) are built on first use through
-    `cached`, so a run that checks one offering compiles one offering.
+    `cached`, so a run that checks one offering compiles one offering, once however many
+    threads ask for it.
     """
 
     def __init__(self, root: Path, documents: dict[str, Any], offerings: dict[str, Offering],
@@ -96,6 +104,8 @@ class Registry:
         self.failures = failures or {}  # offering id -> the error that makes it unusable
         self.problems = problems or {}  # relative path -> the error of a file that cannot be used
         self._cache: dict[tuple[str, str], Any] = {}
+        self._building: dict[tuple[str, str], threading.RLock] = {}
+        _LIVE_REGISTRIES.add(self)
 
     # -- lookup -------------------------------------------------------------------------
     def offering(self, offering_id: str) -> Offering:
@@ -128,8 +138,15 @@ class Registry:
         try:
             return self._cache[kind, key]
         except KeyError:
-            value = self._cache[kind, key] = build()
-            return value
+            pass
+        # One lock per artefact, so compiling one offering holds up no other. setdefault is
+        # atomic: threads racing here all get the same lock, and the first one builds.
+        with self._building.setdefault((kind, key), threading.RLock()):
+            try:
+                return self._cache[kind, key]
+            except KeyError:
+                value = self._cache[kind, key] = build()
+                return value
 
     # -- references ---------------------------------------------------------------------
     def resolve(self, base_uri: str, ref: str) -> tuple[str, Any]:
@@ -137,6 +154,22 @@ class Registry:
         target = urljoin(base_uri, ref)
         document_uri, fragment = urldefrag(target)
         return target, locate(self.documents[document_uri], fragment)
+
+
+_LIVE_REGISTRIES: weakref.WeakSet[Registry] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    FORK_LOCK.release()
+    # A build another thread was running at the fork never finishes in the child, and the
+    # lock it held would stay held: the child starts with fresh locks and builds it again.
+    for registry in _LIVE_REGISTRIES:
+        registry._building = {}
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(before=FORK_LOCK.acquire, after_in_parent=FORK_LOCK.release,
+                        after_in_child=_after_fork_in_child)
 
 
 def locate(document: Any, fragment: str) -> Any:

@@ -31,7 +31,7 @@ def check(index: OfferingIndex, payload: Any) -> list[Finding]:
     findings: list[Finding] = []
     # Rules are grouped by location: each is looked up once, and a location the payload
     # does not have (no segments, say) costs that one lookup and nothing more.
-    for tokens, checks in _prepared(index):
+    for tokens, checks in prepared(index):
         reached = pointers.values(payload, tokens)
         if reached:
             for rule_check in checks:
@@ -40,7 +40,7 @@ def check(index: OfferingIndex, payload: Any) -> list[Finding]:
 
 
 @functools.lru_cache(maxsize=256)
-def _prepared(index: OfferingIndex) -> tuple[tuple[Tokens, tuple[Check, ...]], ...]:
+def prepared(index: OfferingIndex) -> tuple[tuple[Tokens, tuple[Check, ...]], ...]:
     return tuple((tokens, tuple(_PREPARE[plan.keyword](plan) for plan in plans)) for tokens, plans in index.rule_groups)
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import pointers
 from .catalog import rule
 from .findings import Finding
-from .loading import DRAFT_2020_12, Offering, Registry, closest, subschemas
+from .loading import DRAFT_2020_12, FORK_LOCK, Offering, Registry, closest, subschemas
 from .patterns import matches
 
 if TYPE_CHECKING:
@@ -33,7 +33,8 @@ def _refuse(uri: str) -> Any:
 
 def fast_validator(registry: Registry, offering: Offering) -> Any:
     def build() -> Any:
-        import jsonschema_rs
+        with FORK_LOCK:
+            import jsonschema_rs
 
         resources = jsonschema_rs.Registry(list(registry.documents_for(offering).items()), retriever=_refuse)
         return jsonschema_rs.Draft202012Validator(
@@ -45,10 +46,11 @@ def fast_validator(registry: Registry, offering: Offering) -> Any:
 
 def detailed_validator(registry: Registry, offering: Offering) -> Any:
     def build() -> Any:
-        import referencing
-        import referencing.exceptions
-        from jsonschema import Draft202012Validator
-        from referencing.jsonschema import DRAFT202012
+        with FORK_LOCK:
+            import referencing
+            import referencing.exceptions
+            from jsonschema import Draft202012Validator
+            from referencing.jsonschema import DRAFT202012
 
         def refuse(uri: str) -> referencing.Resource:
             raise referencing.exceptions.NoSuchResource(ref=uri)

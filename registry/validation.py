@@ -12,14 +12,48 @@ from .catalog import rule
 from .errors import UnknownOffering
 from .findings import Finding, Report
 from .index import index_of
-from .loading import Offering, Registry, closest, load
+from .loading import FORK_LOCK, Offering, Registry, closest, load
 from .payloads import MAX_DEPTH
 
 
-@functools.cache
+_default: Registry | None = None
+
+
 def default_registry() -> Registry:
-    """The registry of the installed schemas, loaded on first use and shared by every caller."""
-    return load()
+    """The registry of the installed schemas, loaded on first use and shared by every caller:
+    loaded once, however many threads ask at the same time."""
+    global _default
+    if _default is None:
+        with FORK_LOCK:
+            if _default is None:
+                _default = load()
+    return _default
+
+
+def _forget_default_registry() -> None:
+    global _default
+    _default = None
+
+
+# Named as when functools.cache made it: tests point the default registry at another tree.
+default_registry.cache_clear = _forget_default_registry  # type: ignore[attr-defined]
+
+
+def preload(registry: Registry | None = None) -> Registry:
+    """Load the registry (the default one unless given) and build, for every offering,
+    everything `validate` may need: both engines' validators, the index and its rule plan,
+    the advisories. A pre-fork server calls it once before forking, so its workers start
+    with nothing left to load or compile and share the compiled schemas."""
+    registry = registry or default_registry()
+    _detection_table(registry)
+    _concepts_by_name(registry)
+    for offering in registry.offerings.values():
+        structural.fast_validator(registry, offering)
+        structural.detailed_validator(registry, offering)
+        index = index_of(registry, offering.id)
+        rules.prepared(index)
+        advisories.plan_for(registry, index)
+    return registry
 
 
 def validate(payload: Any, offering: str | None = None, *, registry: Registry | None = None) -> Report:
