@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
+
+# A payload can break one rule a hundred thousand times (every segment out of order): the
+# first findings say all there is to say, and building the rest would cost time and memory
+# without bound. The rest are counted instead.
+LISTED_PER_RULE = 100
 
 
 class Severity(str, enum.Enum):
@@ -29,6 +35,8 @@ class Finding:
     `rule` is a stable kebab-case id (see the rules page of the docs), `pointer` an
     RFC 6901 JSON pointer into the payload, `message` says what is wrong, what was
     expected and what was found, `hint` how to fix it when there is something to say.
+    `omitted` counts the further findings of the same rule in the payload that are not
+    listed (see `Listing`); the last listed finding of the rule carries it.
     """
 
     rule: str
@@ -36,15 +44,57 @@ class Finding:
     pointer: str
     message: str
     hint: str | None = None
+    omitted: int = 0
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {
+    def as_dict(self) -> dict[str, str | int | None]:
+        shape: dict[str, str | int | None] = {
             "rule": self.rule,
             "severity": self.severity.value,
             "pointer": self.pointer,
             "message": self.message,
             "hint": self.hint,
         }
+        if self.omitted:
+            shape["omitted"] = self.omitted
+        return shape
+
+
+class Listing:
+    """Which findings of one payload are built: the first LISTED_PER_RULE of each rule.
+
+    A checker asks `wants(rule_id)` before it builds a finding (and works out its pointer,
+    message and hint), so a finding past the limit costs one count and nothing else."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def wants(self, rule_id: str) -> bool:
+        """Count one more finding of `rule_id`; whether to build and list it."""
+        count = self._counts[rule_id] = self._counts.get(rule_id, 0) + 1
+        return count <= LISTED_PER_RULE
+
+    def close(self, listed: list[Finding]) -> list[Finding]:
+        """`listed`, the last finding of each rule past the limit saying how many more there are."""
+        omitted = {rule_id: count - LISTED_PER_RULE for rule_id, count in self._counts.items()
+                   if count > LISTED_PER_RULE}
+        closed = list(listed)
+        for position in range(len(closed) - 1, -1, -1):
+            finding = closed[position]
+            more = omitted.pop(finding.rule, 0)
+            if more:
+                closed[position] = dataclasses.replace(
+                    finding, omitted=more,
+                    message=f"{finding.message} (and {more:,} more `{finding.rule}` findings in this payload, not listed)")
+        return closed
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """`text` cut in the middle to at most `limit` characters: a payload's strings and keys
+    end up in messages, and a 15 MiB key must not make a 15 MiB message."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 5
+    return f"{text[:limit - tail - 3]}...{text[-tail:]}"
 
 
 @dataclass(frozen=True, slots=True)

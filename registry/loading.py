@@ -23,7 +23,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, Callable, TypeVar
 from urllib.parse import urldefrag, urljoin
 
@@ -185,9 +185,30 @@ def locate(document: Any, fragment: str) -> Any:
     return node
 
 
-def closest(word: str, candidates: Any) -> str | None:
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+# A did-you-mean search is bounded: a payload can hold a 100 MB word (difflib took 16 s and
+# 4 GB on one) or thousands of ids to compare with, once per dangling reference. difflib's
+# work grows with the product of the word's and each candidate's length; past these bounds
+# (far above a schema's names or a real payload's ids) there is no suggestion.
+SUGGESTION_CANDIDATES = 1_000
+SUGGESTION_WORK = 20_000  # character pairs
+SUGGESTION_CUTOFF = 0.6
+
+
+def closest(word: str, candidates: Collection[str]) -> str | None:
+    if len(candidates) > SUGGESTION_CANDIDATES:
+        return None
+    # Only a candidate of comparable length can reach the cutoff (difflib's own first test,
+    # `real_quick_ratio`), so dropping the others first changes no suggestion.
+    comparable = [c for c in candidates if _length_ratio(len(word), len(c)) >= SUGGESTION_CUTOFF]
+    if not comparable or len(word) * sum(len(c) for c in comparable) > SUGGESTION_WORK:
+        return None
+    matches = difflib.get_close_matches(word, comparable, n=1, cutoff=SUGGESTION_CUTOFF)
     return matches[0] if matches else None
+
+
+def _length_ratio(length: int, other: int) -> float:
+    """The best similarity two strings of these lengths can have, as difflib works it out."""
+    return 2.0 * min(length, other) / (length + other) if length + other else 1.0
 
 
 def load(root: Path | str | None = None) -> Registry:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .catalog import rule
-from .findings import Finding
+from .findings import Finding, shortened
 from .pointers import to_pointer
 
 # Request payloads are a few kilobytes; anything near this size is a mistake or an attack,
@@ -241,7 +241,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"duplicate key {_cut(repr(key))} in one object")
+                raise ValueError(f"duplicate key {shortened(repr(key))} in one object")
             seen.add(key)
     return result
 
@@ -333,12 +333,8 @@ def _not_text(string: str) -> bool:
 
 def _half_surrogate(what: str, string: str, path: tuple[str | int, ...]) -> str:
     where = f" at {to_pointer(path)}" if path else ""
-    return (f"{what} {_cut(json.dumps(string))}{where} holds half of a UTF-16 surrogate pair without its other "
+    return (f"{what} {shortened(json.dumps(string))}{where} holds half of a UTF-16 surrogate pair without its other "
             "half, which is not Unicode text")
-
-
-def _cut(shown: str) -> str:
-    return shown if len(shown) <= 60 else f"{shown[:45]}...{shown[-12:]}"
 
 
 def _parse_yaml(text: str) -> Iterator[Payload]:
@@ -435,7 +431,7 @@ def _document_problem(root: Any) -> str | None:
         if id(node) not in entered:
             entered.add(id(node))
             if mapping and (duplicate := _duplicate_key(node)) is not None:
-                return (f"duplicate key {_cut(repr(duplicate.value))} in one mapping "
+                return (f"duplicate key {shortened(repr(duplicate.value))} in one mapping "
                         f"(line {duplicate.start_mark.line + 1} column {duplicate.start_mark.column + 1})")
             stack.extend(child for child in children if id(child) not in measured and id(child) not in entered)
             continue

@@ -9,7 +9,7 @@ whose rules table comes first, keeps only the findings).
                 "payloads": [{"index": 0, "line": null, "offering": "runware/lipsync-2",
                               "valid": false,
                               "findings": [{"rule", "severity", "pointer", "message", "hint",
-                                            "line", "column"}]}]}],
+                                            "line", "column"[, "omitted"]}]}]}],
      "summary": {"files", "payloads", "valid", "invalid", "unreadable", "errors", "warnings", "infos"}}
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from .catalog import RULES
-from .findings import Finding, Severity
+from .findings import Finding, Severity, shortened
 from .positions import Position
 
 
@@ -66,7 +66,7 @@ class Summary:
         else:
             self.invalid += 1
         for finding in result.findings:
-            self.by_severity[finding.severity] += 1
+            self.by_severity[finding.severity] += 1 + finding.omitted
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -83,6 +83,12 @@ _CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x09), *range(0x0A
 
 def visible(text: str) -> str:
     return text.translate(_CONTROLS)
+
+
+def shown_pointer(pointer: str) -> str:
+    """A finding's pointer as text output shows it: JSON output keeps it whole, but a line
+    of text must not carry a 15 MiB key."""
+    return shortened(pointer, 200) if pointer else "(payload)"
 
 
 def markdown_cell(text: object) -> str:
@@ -131,7 +137,7 @@ class TextReporter(Reporter):
             return
         for finding, position in result.located():
             location = _location(result, position)
-            pointer = finding.pointer or "(payload)"
+            pointer = shown_pointer(finding.pointer)
             severity = f"{finding.severity}[{finding.rule}]"
             if self.color:
                 import click
@@ -214,7 +220,7 @@ class GithubReporter(Reporter):
             if position is not None:
                 properties.append(f"col={position[1]}")
             properties.append(f"title={_escape_property(f'capreg {finding.rule}')}")
-            text = f"{finding.pointer or '(payload)'}: {finding.message}" + (f" (hint: {finding.hint})" if finding.hint else "")
+            text = f"{shown_pointer(finding.pointer)}: {finding.message}" + (f" (hint: {finding.hint})" if finding.hint else "")
             self.out.write(f"::{self.COMMANDS[finding.severity]} {','.join(properties)}::{_escape_data(text)}\n")
 
     def finish(self, summary: Summary) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import pointers
 from .catalog import rule
-from .findings import Finding
+from .findings import Finding, Listing, shortened
 from .loading import DRAFT_2020_12, FORK_LOCK, Offering, Registry, closest, subschemas
 from .patterns import matches
 
@@ -137,14 +137,15 @@ def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: Un
         if _explainable(registry, offering):
             try:
                 errors = detailed_validator(registry, offering).iter_errors(payload)
-                findings = list(_Explainer(offering, unknown_hint).explain(errors))
+                explainer = _Explainer(offering, unknown_hint)
+                findings = explainer.listing.close(list(explainer.explain(errors)))
             except Exception:  # noqa: BLE001 - e.g. deep nesting
                 pass
         # The detailed engine failed, or found nothing where jsonschema-rs found something
         # (the engines differ on some ECMA-262 regex semantics): a rejection is never lost.
         return findings or [
             rule("schema").finding(pointers.to_pointer(error.instance_path),
-                                   name=describe(tuple(error.instance_path)), detail=error.message)
+                                   name=describe(tuple(error.instance_path)), detail=_detail(error))
             for error in fast.iter_errors(payload)
         ]
     except ValueError as exc:  # jsonschema-rs cannot take the value at all: too deep, or not JSON
@@ -158,6 +159,7 @@ class _Explainer:
     def __init__(self, offering: Offering, unknown_hint: UnknownHint) -> None:
         self.offering = offering
         self.unknown_hint = unknown_hint
+        self.listing = Listing()
 
     def explain(self, errors: Iterable[ValidationError]) -> Iterable[Finding]:
         reported_required: set[tuple[Any, ...]] = set()
@@ -175,11 +177,13 @@ class _Explainer:
             elif keyword in ("oneOf", "anyOf"):
                 yield from self._one_of(error, path)
             else:
-                yield self._simple(error, path)
+                finding = self._simple(error, path)
+                if self.listing.wants(finding.rule):
+                    yield finding
 
     def _required(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
         for name in error.validator_value:
-            if isinstance(error.instance, dict) and name not in error.instance:
+            if isinstance(error.instance, dict) and name not in error.instance and self.listing.wants("required"):
                 yield rule("required").finding(
                     pointers.to_pointer((*path, name)),
                     hint=_describe_schema(error.schema.get("properties", {}).get(name)),
@@ -189,13 +193,15 @@ class _Explainer:
     def _unknown(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
         allowed = list(error.schema.get("properties", {}))
         for name in _additional_names(error.instance, error.schema):
+            if not self.listing.wants("unknown-property"):
+                continue
             hint = self.unknown_hint(self.offering, name)
             if hint is None:
                 suggestion = closest(name, allowed)
                 hint = f"did you mean {_code(suggestion)}?" if suggestion else (
                     f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None)
             yield rule("unknown-property").finding(
-                pointers.to_pointer((*path, name)), hint=hint, name=_code(name), offering=self.offering.id,
+                pointers.to_pointer((*path, name)), hint=hint, name=_code(shortened(name)), offering=self.offering.id,
                 context=f" (in {describe(path)})" if path else "",
             )
 
@@ -219,6 +225,8 @@ class _Explainer:
             meant = [errs for errs in meant if len(errs) == fewest]
         if len(meant) == 1:
             yield from self.explain(meant[0])
+            return
+        if not self.listing.wants("no-match"):
             return
         names = [_branch_label(b) for b in error.validator_value]
         yield rule("no-match").finding(
@@ -256,12 +264,12 @@ class _Explainer:
                 pointer, name=name, expected=_bounds(schema, "minItems", "maxItems", "item"),
                 found=f"{len(instance)}")
         if keyword == "uniqueItems":
-            return rule("unique-items").finding(pointer, name=name, found=error.message)
+            return rule("unique-items").finding(pointer, name=name, found=_detail(error))
         if keyword in ("minProperties", "maxProperties"):
             return rule("property-count").finding(
                 pointer, name=name, expected=_bounds(schema, "minProperties", "maxProperties", "property"),
                 found=f"{len(instance)}")
-        return rule("schema").finding(pointer, name=name, detail=error.message)
+        return rule("schema").finding(pointer, name=name, detail=_detail(error))
 
 
 def describe(path: pointers.Path) -> str:
@@ -271,8 +279,13 @@ def describe(path: pointers.Path) -> str:
     last = path[-1]
     if isinstance(last, int):
         parent = path[-2] if len(path) > 1 else None
-        return f"item {last} of {_code(parent)}" if parent is not None else f"item {last}"
-    return _code(last)
+        return f"item {last} of {_code(shortened(str(parent)))}" if parent is not None else f"item {last}"
+    return _code(shortened(last))
+
+
+def _detail(error: Any) -> str:
+    """An engine's own message, which quotes the whole value it rejects, cut short."""
+    return shortened(error.message, 200)
 
 
 def show(value: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from . import advisories, pointers, rules, structural
 from .catalog import rule
 from .errors import UnknownOffering
-from .findings import Finding, Report
+from .findings import Finding, Report, shortened
 from .index import index_of
 from .loading import FORK_LOCK, Offering, Registry, closest, load
 from .payloads import MAX_DEPTH
@@ -123,7 +123,7 @@ def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None
         suggestion = closest(value, table[pointer])
         hint = f"did you mean {json.dumps(suggestion)}?" if suggestion else "`capreg list` shows every model id"
         return None, rule("offering-unknown").finding(pointer, hint=hint + _not_loaded(registry), what="model id",
-                                                      value=json.dumps(value))
+                                                      value=shortened(json.dumps(value)))
     by_url = sorted({o.provider for o in registry.offerings.values() if o.model_id_pointer is None})
     by_url_note = f" ({', '.join(by_url)} select the model by URL, not in the payload)" if by_url else ""
     return None, rule("offering-undetected").finding(
