@@ -113,7 +113,7 @@ def _additional_names(instance: dict[str, Any], schema: dict[str, Any]) -> list[
             if name not in named and not any(matches(pattern, name) for pattern in name_patterns)]
 
 
-def _explainable(registry: Registry, offering: Offering) -> bool:
+def explainable(registry: Registry, offering: Offering) -> bool:
     """Whether the detailed engine may explain this offering's rejections. jsonschema works
     out `unevaluatedProperties` with a helper that matches `patternProperties` with Python's
     backtracking `re`, beyond the keywords replaced above: when an offering uses both, its
@@ -134,7 +134,7 @@ def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: Un
         if fast.is_valid(payload):
             return []
         findings: list[Finding] = []
-        if _explainable(registry, offering):
+        if explainable(registry, offering):
             try:
                 errors = detailed_validator(registry, offering).iter_errors(payload)
                 explainer = _Explainer(offering, unknown_hint)

@@ -50,6 +50,7 @@ def preload(registry: Registry | None = None) -> Registry:
     for offering in registry.offerings.values():
         structural.fast_validator(registry, offering)
         structural.detailed_validator(registry, offering)
+        structural.explainable(registry, offering)
         index = index_of(registry, offering.id)
         rules.prepared(index)
         advisories.plan_for(registry, index)
