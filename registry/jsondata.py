@@ -115,8 +115,8 @@ class _Converter:
             return value
         if isinstance(value, _BYTES):
             raise self.not_json(f"{type(value).__name__} — decode/parse it first", hint="e.g. json.loads(data)")
-        raise self.not_json(f"a {type(value).__name__} value has no JSON form; JSON holds objects, arrays, "
-                            "strings, numbers, true, false and null")
+        raise self.not_json(f"a value of type {type(value).__name__} has no JSON form; JSON holds objects, "
+                            "arrays, strings, numbers, true, false and null")
 
     def text(self, value: str) -> str:
         if not value.isascii() and _not_text(value):
@@ -154,7 +154,7 @@ class _Converter:
         converted = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise self.not_json(f"key {_cut(repr(key))} is a {type(key).__name__}, not a string; "
+                raise self.not_json(f"key {_cut(repr(key))} ({type(key).__name__}) is not a string; "
                                     "JSON object keys are strings")
             if not key.isascii() and _not_text(key):
                 raise self.not_json(_half_surrogate("a key", key, ()))
