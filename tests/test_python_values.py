@@ -32,11 +32,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import registry
-from registry import codegen, jsondata, payloads
+from registry import codegen, jsondata, payloads, pointers
 from registry.payloads import MAX_DEPTH, MAX_VALUES
 
+from . import test_properties as properties
 from .conftest import ROOT
-from .test_properties import CI
 
 EXAMPLES = ROOT / "examples"
 
@@ -109,7 +109,8 @@ def same_as_plain(offering: str, plain: Any, twin: Any) -> list[str]:
     for given in (offering, None):
         expected, found = findings(plain, given), findings(twin, given)
         if found != expected:
-            problems.append(f"offering={given}: plain gives {expected}, converted gives {found}")
+            how = f"offering given: {given}" if given else "offering detected"
+            problems.append(f"{how}: plain gives {expected}, converted gives {found}")
     return problems
 
 
@@ -127,7 +128,7 @@ def test_every_example_in_other_containers_gets_the_findings_of_the_plain_payloa
     assert problems == []
 
 
-@settings(CI, max_examples=150)
+@settings(properties.CI, max_examples=150)
 @given(data=st.data())
 def test_an_example_with_its_containers_mixed_gets_the_findings_of_the_plain_payload(data):
     offering, name, plain = data.draw(st.sampled_from(EXAMPLE_PAYLOADS))
@@ -292,6 +293,50 @@ def test_a_payload_of_more_values_than_the_reader_reads_is_uncheckable():
 def test_an_offering_that_is_not_a_string_is_a_type_error(offering):
     with pytest.raises(TypeError, match=r"^offering must be an offering id such as 'runware/lipsync-2', or None; got "):
         registry.validate({"model": "sync:lipsync-2@1"}, offering)
+
+
+def oversized(depth: int) -> list[tuple[Any, str, str]]:
+    """Values too large for JSON or for capreg, to put `depth` levels down: (value, rule,
+    where below that place it is reported)."""
+    limit = sys.get_int_max_str_digits()
+    too_deep = max(MAX_DEPTH - depth, 0)
+    return [(10**limit, "value-not-json", ""), (-(10**(2 * limit)), "value-not-json", ""),
+            (math.nan, "value-not-json", ""), (math.inf, "value-not-json", ""), (-math.inf, "value-not-json", ""),
+            (nested(too_deep + 3, 1), "uncheckable", "/0" * too_deep)]
+
+
+@st.composite
+def converted_twin(draw: st.DrawFn) -> tuple[str, Any, Any, tuple[str, str] | None]:
+    """(offering, plain payload, the same in drawn containers, the finding an oversized value
+    put in both must give: rule and pointer, or None): an example, valid or invalid, or a
+    valid example with any value changed, sometimes with a value too large for JSON."""
+    offering, plain = draw(st.one_of(st.sampled_from(EXAMPLE_PAYLOADS).map(lambda e: (e[0], e[2])),
+                                     properties.anything_changed()))
+    expected = None
+    if draw(st.booleans()):
+        paths = [path for path in properties._all_paths(plain) if path]
+        path = draw(st.sampled_from(paths))
+        value, rule, below = draw(st.sampled_from(oversized(len(path))))
+        plain = properties._set(plain, path, value)
+        expected = (rule, pointers.to_pointer(path) + below)
+    return offering, plain, draw(mixed(plain)), expected
+
+
+def check_twin(offering: str, plain: Any, twin: Any, expected: tuple[str, str] | None) -> list[str]:
+    """What is wrong: the twin's findings differ from the plain payload's, or an oversized
+    value is not the finding at its place ([] when nothing)."""
+    problems = [f"converted twin disagrees, {problem}" for problem in same_as_plain(offering, plain, twin)]
+    if expected is not None:
+        found = [(f.rule, f.pointer) for f in registry.validate(plain, offering).errors]
+        if found != [expected]:
+            problems.append(f"oversized value not reported: expected {expected}, got {found}")
+    return problems
+
+
+@settings(properties.CI, max_examples=150)
+@given(case=converted_twin())
+def test_any_payload_in_any_containers_with_an_oversized_value_anywhere_is_reported_alike(case):
+    assert check_twin(*case) == []
 
 
 # -- the typed clients --------------------------------------------------------------------------
