@@ -36,16 +36,16 @@ class NotJsonData(ValueError):
         self.finding = finding
 
 
-def as_json(value: Any, *, keep_objects: bool = False) -> Any:
+def as_json(value: Any, *, keep: tuple[type, ...] = ()) -> Any:
     """`value` as plain JSON data (dict, list, str, int, float, bool, None). A value that
     already is comes back as the same object, not a copy: the common case costs one quick
     pass. Raises NotJsonData for the first thing JSON cannot hold, in document order.
 
-    With `keep_objects`, a value that is neither a container nor a JSON scalar (a pydantic
-    model instance given to a typed client, bytes) is kept as it is, for the caller to judge."""
+    Instances of the `keep` types are kept as they are, for the caller to judge (a typed
+    client is given its own model instances)."""
     if _plain(value):
         return value
-    return _Converter(keep_objects).convert(value)
+    return _Converter(keep).convert(value)
 
 
 def _plain(value: Any) -> bool:
@@ -88,8 +88,8 @@ class _Converter:
     """One conversion: a depth-first walk that keeps the path, for the pointer of a finding.
     It recurses, but never deeper than MAX_DEPTH levels."""
 
-    def __init__(self, keep_objects: bool) -> None:
-        self.keep_objects = keep_objects
+    def __init__(self, keep: tuple[type, ...]) -> None:
+        self.keep = keep
         self.path: list[str | int] = []
         self.open: dict[int, int] = {}  # id of a container being converted -> its depth: met again, a cycle
         self.count = 0
@@ -99,6 +99,8 @@ class _Converter:
         self.count += 1
         if self.count > MAX_VALUES:
             raise self.fail("uncheckable", reason=f"it holds more than {MAX_VALUES:,} values; a request payload holds far fewer")
+        if isinstance(value, self.keep):
+            return value
         if isinstance(value, str):
             return self.text(value)
         if value is None or isinstance(value, bool):
@@ -111,8 +113,6 @@ class _Converter:
             return self.container(value, self.mapping, "object")
         if isinstance(value, Sequence) and not isinstance(value, _BYTES):
             return self.container(value, self.sequence, "array")
-        if self.keep_objects:
-            return value
         if isinstance(value, _BYTES):
             raise self.not_json(f"{type(value).__name__} — decode/parse it first", hint="e.g. json.loads(data)")
         raise self.not_json(f"a value of type {type(value).__name__} has no JSON form; JSON holds objects, "

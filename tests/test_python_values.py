@@ -379,3 +379,12 @@ def test_a_client_still_takes_model_instances_for_its_fields():
     model = client(offering)
     inputs = model.model_fields["inputs"].annotation.model_validate(plain["inputs"])
     assert model(**{**plain, "inputs": inputs}).to_payload() == plain
+
+
+def test_a_client_refuses_what_json_cannot_hold_where_its_field_takes_anything():
+    # runware/sync-3 leaves `inputs.audio` undescribed: the client types it Any.
+    offering, _, plain = _example("runware/sync-3/valid/minimal-audio.json")
+    payload = {**plain, "inputs": {**plain["inputs"], "audio": {"a.wav", "b.wav"}}}
+    assert errors(payload, offering) == [("value-not-json", "/inputs/audio", f"not JSON data: a value of type set {NO_JSON_FORM}")]
+    with pytest.raises(pydantic.ValidationError, match=f"/inputs/audio: not JSON data: a value of type set"):
+        client(offering).model_validate(payload)
