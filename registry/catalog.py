@@ -37,6 +37,11 @@ RULES: dict[str, Rule] = {
         Rule("file-not-utf8", E, "input", "The file is not UTF-8 text.",
              "the file is not UTF-8: invalid byte 0x{byte:02x} at offset {offset}"),
         Rule("parse-error", E, "input", "The text is not valid JSON or YAML.", "not valid {format}: {detail}"),
+        Rule("value-not-json", E, "input",
+             "A payload given in-process (validate(), a typed client) holds what JSON cannot: bytes, a set or other "
+             "object, a key that is not a string, NaN or Infinity, an integer longer than capreg reads, a string "
+             "that is not Unicode text, or itself.",
+             "not JSON data: {reason}"),
         Rule("payload-not-object", E, "structure", "A payload must be a JSON object.",
              "expected a request payload (a JSON object), found {found}"),
         # -- which offering -------------------------------------------------------------
@@ -74,7 +79,7 @@ RULES: dict[str, Rule] = {
              "{name} matches none of the allowed shapes ({expected}); found {found}", "oneOf"),
         Rule("schema", E, "structure", "Any other JSON Schema keyword failed.", "{name}: {detail}"),
         Rule("uncheckable", E, "structure",
-             "The payload cannot be checked at all: it is nested too deeply for the engines.",
+             "The payload cannot be checked at all: it is nested too deeply, or holds too many values, for the engines.",
              "the payload cannot be checked: {reason}"),
         # -- cross-field rules (x- keywords) --------------------------------------------
         Rule("ref-unknown", E, "cross-field", "A reference names an id that no input defines.",

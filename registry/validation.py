@@ -7,13 +7,12 @@ import functools
 import json
 from typing import Any
 
-from . import advisories, pointers, rules, structural
+from . import advisories, jsondata, pointers, rules, structural
 from .catalog import rule
 from .errors import UnknownOffering
 from .findings import Finding, Report, shortened
 from .index import index_of
 from .loading import FORK_LOCK, Offering, Registry, closest, load
-from .payloads import MAX_DEPTH
 
 
 _default: Registry | None = None
@@ -60,8 +59,25 @@ def preload(registry: Registry | None = None) -> Registry:
 def validate(payload: Any, offering: str | None = None, *, registry: Registry | None = None) -> Report:
     """Check one request payload. The offering (`runware/lipsync-2`) is read from the
     payload's model id when not given. Problems with the payload are findings, never raised;
-    an offering whose schemas could not be loaded raises its RegistryError."""
+    an offering whose schemas could not be loaded raises its RegistryError.
+
+    The payload may be any Mapping with string keys and any Sequence other than a string
+    (an OrderedDict, a tuple...): the findings are those of the same plain dicts and lists.
+    What JSON cannot hold (bytes, a set, NaN, a cycle, a key that is not a string) is a
+    `value-not-json` finding at its place.
+
+    Raises TypeError when `offering` is neither a string nor None: that is a mistake in the
+    calling code, not in the payload."""
+    if offering is not None and not isinstance(offering, str):
+        raise TypeError(f"offering must be an offering id such as 'runware/lipsync-2', or None; "
+                        f"got {type(offering).__name__} {offering!r:.60}")
     registry = registry or default_registry()
+    try:
+        # Also what keeps a deep payload from jsonschema-rs, which follows a recursive schema
+        # down the payload on the native stack: an overflow is a crash no handler sees.
+        payload = jsondata.as_json(payload)
+    except jsondata.NotJsonData as exc:
+        return Report(offering, (exc.finding,))
     if not isinstance(payload, dict):
         return Report(offering, (rule("payload-not-object").finding("", found=structural.show(payload)),))
     if offering is None:
@@ -76,24 +92,10 @@ def validate(payload: Any, offering: str | None = None, *, registry: Registry | 
             return Report(None, (rule("offering-unknown").finding("", hint=hint, what="offering", value=json.dumps(offering)),))
     assert chosen is not None
     index = index_of(registry, chosen.id)
-    if index.recursive and _deeper_than(payload, MAX_DEPTH):
-        # jsonschema-rs follows a recursive schema down the payload on the native stack, and
-        # a deep enough payload overflows it: a crash no exception handler sees.
-        return Report(chosen.id, (rule("uncheckable").finding("", reason=f"it is nested more than {MAX_DEPTH} levels deep"),))
     findings = structural.check(registry, chosen, payload, functools.partial(_unknown_hint, registry))
     findings += rules.check(index, payload)
     findings += advisories.check(registry, index, payload)
     return Report(chosen.id, tuple(sorted(findings, key=_reading_order)))
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    level = [value]
-    for _ in range(limit):
-        level = [child for item in level if isinstance(item, (dict, list))
-                 for child in (item.values() if isinstance(item, dict) else item)]
-        if not level:
-            return False
-    return any(isinstance(item, (dict, list)) for item in level)
 
 
 def _reading_order(finding: Finding) -> tuple[Any, ...]:
