@@ -17,6 +17,7 @@ providers' JSON parsers reject it, so a JSON file that has one would fail when s
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -371,6 +372,11 @@ def _parse_yaml(text: str) -> Iterator[Payload]:
         # The events first (streamed, no recursion, little memory), so a huge or deep file is
         # refused before the composer, which recurses and keeps every node, sees it.
         _check_yaml_events(yaml.parse(text, Loader=JsonCompatibleLoader), fail)
+    except yaml.YAMLError as exc:
+        if base is not yaml.SafeLoader:
+            _check_yaml_events_in_pure_python(text, fail)
+        raise fail(problem(exc)) from None
+    try:
         documents = list(yaml.compose_all(text, Loader=JsonCompatibleLoader))
     except yaml.YAMLError as exc:
         raise fail(problem(exc)) from None
@@ -408,6 +414,19 @@ def _check_yaml_events(events: Iterator[Any], fail: Callable[[str], ReadError]) 
         if nodes > MAX_YAML_NODES:
             raise fail(f"it has more than {MAX_YAML_NODES:,} nodes; capreg reads YAML payloads up to that size "
                        "(write large payloads as JSON)")
+
+
+def _check_yaml_events_in_pure_python(text: str, fail: Callable[[str], ReadError]) -> None:
+    """capreg's limits over the events of PyYAML's pure-Python parser, for a text libyaml
+    refused. libyaml has a nesting limit of its own, and its scanner reads ahead, so a deep
+    file can trip that limit (with libyaml's wording, which changes between versions) before
+    capreg sees the events; the pure-Python parser has no such limit, so capreg's own finding
+    comes first whatever libyaml is installed. A syntax error it meets instead is left to
+    libyaml's message."""
+    import yaml
+
+    with contextlib.suppress(yaml.YAMLError):
+        _check_yaml_events(yaml.parse(text, Loader=yaml.SafeLoader), fail)
 
 
 def _document_problem(root: Any) -> str | None:
