@@ -18,7 +18,8 @@ from typing import Any
 
 from .catalog import rule
 from .findings import Finding
-from .payloads import MAX_DEPTH, MAX_VALUES, _cut, _half_surrogate, _not_text
+from .findings import shortened
+from .payloads import MAX_DEPTH, MAX_VALUES, _half_surrogate, _not_text
 from .pointers import to_pointer
 
 # Integers this small are far below any digit limit: the quick pass takes them as they are.
@@ -154,7 +155,7 @@ class _Converter:
         converted = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise self.not_json(f"key {_cut(repr(key))} ({type(key).__name__}) is not a string; "
+                raise self.not_json(f"key {shortened(repr(key))} ({type(key).__name__}) is not a string; "
                                     "JSON object keys are strings")
             if not key.isascii() and _not_text(key):
                 raise self.not_json(_half_surrogate("a key", key, ()))
