@@ -9,6 +9,8 @@ registries that refuse to fetch anything.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import functools
 import json
 from collections.abc import Callable, Iterable
@@ -127,6 +129,11 @@ def explainable(registry: Registry, offering: Offering) -> bool:
     return registry.cached("explainable", offering.id, build)
 
 
+# The pure-Python engine builds an object per error, ~0.1 ms each: past this many, explaining
+# more would take seconds on a hostile payload and tell nothing the first ones do not.
+EXPLAINED_ERRORS = 1_000
+
+
 def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: UnknownHint) -> list[Finding]:
     """Structural findings; empty when the payload satisfies the schema."""
     fast = fast_validator(registry, offering)
@@ -136,18 +143,24 @@ def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: Un
         findings: list[Finding] = []
         if explainable(registry, offering):
             try:
-                errors = detailed_validator(registry, offering).iter_errors(payload)
+                errors = list(itertools.islice(detailed_validator(registry, offering).iter_errors(payload),
+                                               EXPLAINED_ERRORS + 1))
                 explainer = _Explainer(offering, unknown_hint)
-                findings = explainer.listing.close(list(explainer.explain(errors)))
+                findings = explainer.listing.close(list(explainer.explain(errors[:EXPLAINED_ERRORS])))
+                if len(errors) > EXPLAINED_ERRORS and findings:
+                    findings[-1] = dataclasses.replace(findings[-1], message=(
+                        f"{findings[-1].message} (capreg stopped after the first {EXPLAINED_ERRORS:,} "
+                        "schema errors of this payload; there are more)"))
             except Exception:  # noqa: BLE001 - e.g. deep nesting
                 pass
         # The detailed engine failed, or found nothing where jsonschema-rs found something
         # (the engines differ on some ECMA-262 regex semantics): a rejection is never lost.
-        return findings or [
+        listing = Listing()
+        return findings or listing.close([
             rule("schema").finding(pointers.to_pointer(error.instance_path),
                                    name=describe(tuple(error.instance_path)), detail=_detail(error))
-            for error in fast.iter_errors(payload)
-        ]
+            for error in fast.iter_errors(payload) if listing.wants("schema")
+        ])
     except ValueError as exc:  # jsonschema-rs cannot take the value at all: too deep, or not JSON
         reason = "it is nested too deeply" if "recursion" in str(exc).lower() else str(exc)
         return [rule("uncheckable").finding("", reason=reason)]

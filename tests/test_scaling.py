@@ -157,3 +157,32 @@ def test_many_unknown_properties_are_listed_up_to_the_limit_with_one_hint_search
     listed = of_rule(check(payload), "unknown-property")
     assert len(listed) == LISTED_PER_RULE and listed[-1].omitted == 1_400
     assert len(searches) == LISTED_PER_RULE
+
+
+def test_the_detailed_engine_explains_at_most_a_bounded_number_of_errors(monkeypatch):
+    """50,000 segments with two type errors each: jsonschema would build 100,000 error objects
+    (seconds); capreg takes the first EXPLAINED_ERRORS and says that it stopped."""
+    from registry import structural
+
+    pulled = []
+    real_detailed = structural.detailed_validator
+
+    def counting_detailed(*args):
+        validator = real_detailed(*args)
+
+        class Counting:
+            def iter_errors(self, payload):
+                for error in validator.iter_errors(payload):
+                    pulled.append(1)
+                    yield error
+
+        return Counting()
+
+    monkeypatch.setattr(structural, "detailed_validator", counting_detailed)
+    segments = [{"startTime": "x", "endTime": "y", "ref": "a"} for _ in range(50_000)]
+    report = check(hostile._runware(["a"], segments))
+    assert len(pulled) == structural.EXPLAINED_ERRORS + 1
+    [last] = [f for f in report.findings if f.omitted]
+    assert last.omitted == structural.EXPLAINED_ERRORS - LISTED_PER_RULE
+    assert last.message.endswith(f"(capreg stopped after the first {structural.EXPLAINED_ERRORS:,} "
+                                 "schema errors of this payload; there are more)")
