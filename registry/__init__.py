@@ -5,6 +5,12 @@
     >>> report.ok, [f.rule for f in report.findings]
     >>> registry.compare(registry.default_registry(), "lipsync-2").differences
 
+Threads may share the default registry (and any Registry): it is loaded once, and each
+offering compiled once, however many threads validate at the same time; a process may fork
+at any moment. A pre-fork server (gunicorn --preload, uvicorn --workers) calls
+`registry.preload()` before forking, so every worker starts with all offerings loaded and
+compiled instead of compiling them again in each worker on its first requests.
+
 The public surface is what this module exports; everything else may change.
 """
 
@@ -15,7 +21,7 @@ from typing import TYPE_CHECKING
 from registry.base.errors import CapregError, GitRefError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
 from registry.base.findings import Finding, Report, Severity
 from registry.schema.tree import Offering, Registry, load
-from registry.validation.validate import default_registry, validate
+from registry.validation.validate import default_registry, preload, validate
 
 if TYPE_CHECKING:
     from registry.tools.compare import Comparison
@@ -35,6 +41,7 @@ __all__ = [
     "compare",
     "default_registry",
     "load",
+    "preload",
     "validate",
 ]
 

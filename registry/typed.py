@@ -4,13 +4,20 @@
 Every generated model is a ClientModel: strict, so a client accepts exactly what the JSON
 Schema accepts (no "0.5" for 0.5). The root model of each offering is a RequestModel, which
 runs the registry's cross-field rules after the fields validate.
+
+A RequestModel takes what `registry.validate` takes: any Mapping and Sequence, and its own
+model instances. A payload holding what JSON cannot (bytes, NaN, a set, a cycle), or nested
+more than MAX_DEPTH levels, is a pydantic ValidationError naming the place (the message of
+the `value-not-json` or `uncheckable` finding), never a RecursionError.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import MISSING, BaseModel, ConfigDict, model_validator
+
+from registry.validation.jsondata import as_json
 
 
 class ClientModel(BaseModel):
@@ -30,6 +37,11 @@ class RequestModel(ClientModel):
     @model_validator(mode="before")
     @classmethod
     def _integral_floats_as_integers(cls, data: Any) -> Any:
+        # A client takes what validate() takes: any Mapping or Sequence, made plain (strict
+        # pydantic takes no tuple for a list). What JSON cannot hold, a cycle or nesting past
+        # MAX_DEPTH raises NotJsonData, a ValueError, so pydantic reports a ValidationError
+        # (and the walk below never recurses past MAX_DEPTH). Model instances stay as given.
+        data = as_json(data, keep=(BaseModel, type(MISSING)))
         # JSON Schema counts 48.0 as an integer; pydantic's strict int does not. Float fields
         # accept integers, so turning integral floats into integers changes nothing else.
         return _integral_floats_as_integers(data)

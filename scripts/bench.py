@@ -7,13 +7,17 @@ as ratios against the targets. Not a test: shared machines are noisy, so read th
 1. in-process, per provider: registry.validate (structure + rules + advisories) vs plain
    jsonschema and jsonschema-rs on the same bundled schema, valid and invalid payloads;
 2. `capreg validate` on 1 file and on 1,000 files vs check-jsonschema on the same files;
-3. a JSONL stream of N lines (default 1,000,000): wall time and peak memory.
+3. a JSONL stream of N lines (default 1,000,000): wall time and peak memory;
+4. scaling: one payload of 1,000 vs 16,000 segments, every one out of order or naming a
+   missing id: time in-process and the ratio (linear is ~16x, quadratic ~256x), and
+   `capreg validate` on the 16,000-segment files: wall time and peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import gc
 import json
 import os
@@ -35,12 +39,15 @@ from registry.io import payloads
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))  # tests.hostile_payloads builds the scaling payloads
 TARGETS = {
     "valid": "valid payload incl. rules <= 20 us median",
     "invalid": "invalid payload with all findings <= 1 ms median",
     "cli1": "one-file CLI <= 0.4x check-jsonschema wall",
     "cli1000": "1,000 files >= 5x faster than check-jsonschema",
     "jsonl": "JSONL peak memory < 100 MiB",
+    "scaling": "16x the segments cost at most 32x the time (linear, not quadratic)",
+    "hostile": "16,000 hostile segments: CLI <= 2 s and < 200 MiB",
 }
 
 
@@ -145,20 +152,47 @@ def jsonl(work: Path, lines: int) -> list[tuple[str, bool]]:
             source["taskUUID"] = f"{number:08x}-0000-4000-8000-000000000000"
             out.write(json.dumps(source) + "\n")
     size = stream.stat().st_size
-    # A fresh parent whose only child is capreg, so the peak it reports is capreg's alone.
+    seconds, peak_mib, last_line = measured_run([str(BIN / "capreg"), "validate", "-q", str(stream)])
+    print(f"\n3. JSONL stream: {lines:,} lines, {size / 2**20:.0f} MiB: {seconds:.1f} s "
+          f"({lines / seconds:,.0f} payloads/s), peak memory {peak_mib:.0f} MiB")
+    print(f"   capreg: {last_line}")
+    return [(f"{TARGETS['jsonl']}: {peak_mib:.0f} MiB for {lines:,} lines", peak_mib < 100)]
+
+
+def measured_run(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak memory (MiB) and the last line of output of one command."""
+    # A fresh parent whose only child is the command, so the peak it reports is the command's alone.
     probe = ("import resource, subprocess, sys, time\n"
              "start = time.perf_counter()\n"
              "done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)\n"
              "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
              "print(done.stdout.strip().splitlines()[-1])\n")
-    measured = subprocess.run([sys.executable, "-c", probe, str(BIN / "capreg"), "validate", "-q", str(stream)],
+    measured = subprocess.run([sys.executable, "-c", probe, *command],
                               capture_output=True, text=True, check=True).stdout.splitlines()
     seconds, peak_kib = (float(v) for v in measured[0].split())
-    peak_mib = peak_kib / 1024
-    print(f"\n3. JSONL stream: {lines:,} lines, {size / 2**20:.0f} MiB: {seconds:.1f} s "
-          f"({lines / seconds:,.0f} payloads/s), peak memory {peak_mib:.0f} MiB")
-    print(f"   capreg: {measured[1]}")
-    return [(f"{TARGETS['jsonl']}: {peak_mib:.0f} MiB for {lines:,} lines", peak_mib < 100)]
+    return seconds, peak_kib / 1024, measured[1]
+
+
+def scaling(work: Path, rounds: int) -> list[tuple[str, bool]]:
+    from tests import hostile_payloads
+
+    reg = registry.default_registry()
+    small, large = 1_000, 16_000
+    print("\n4. scaling: one payload of N segments, each breaking a rule; in-process median (ms), then the CLI")
+    print(f"{'payload':<14} {f'{small:,}':>8} {f'{large:,}':>8} {'ratio':>7}   {'CLI ' + f'{large:,}':>10} {'peak':>9}")
+    check = functools.partial(registry.validate, offering=hostile_payloads.OFFERING, registry=reg)
+    verdicts = []
+    for kind in ("out-of-order", "dangling-refs"):
+        build = hostile_payloads.KINDS[kind]
+        few, many = (median_us(check, build(n), rounds) / 1000 for n in (small, large))
+        path = work / f"{kind}-{large}.json"
+        path.write_text(json.dumps(build(large)))
+        seconds, peak_mib, _ = measured_run([str(BIN / "capreg"), "validate", "-q", "--offering",
+                                             hostile_payloads.OFFERING, str(path)])
+        print(f"{kind:<14} {few:>8.1f} {many:>8.1f} {many / few:>6.1f}x   {seconds:>9.2f}s {peak_mib:>5.0f} MiB")
+        verdicts += [(f"{TARGETS['scaling']}: {kind} {many / few:.1f}x", many / few <= 32),
+                     (f"{TARGETS['hostile']}: {kind} {seconds:.2f} s, {peak_mib:.0f} MiB", seconds <= 2 and peak_mib < 200)]
+    return verdicts
 
 
 def _installed(name: str) -> bool:
@@ -188,6 +222,7 @@ def main() -> int:
         work = Path(scratch)
         verdicts += cli(work, args.runs)
         verdicts += jsonl(work, args.jsonl_lines)
+        verdicts += scaling(work, max(3, args.rounds // 30))
     print("\nTargets")
     for text, met in verdicts:
         print(f"  [{'met' if met else 'MISSED'}] {text}")

@@ -7,10 +7,13 @@ stopped at the first failure.
 Each case is one of: a payload generated from an offering's schema; a valid example
 mutated to break one rule (required, range, enum, ref-unknown, out-of-order, pattern); a
 valid example with any value replaced or removed; an example file with bytes inserted,
-deleted or replaced, read from disk. A *crash* is an exception escaping capreg (the reader,
+deleted or replaced, read from disk; an example (valid, invalid or changed) whose objects and
+arrays are made other Mappings and Sequences (OrderedDict, MappingProxyType, tuple...),
+sometimes holding a value too large for JSON (an over-long integer, NaN, nesting too deep). A *crash* is an exception escaping capreg (the reader,
 validate, the structural check, a typed client other than its ValidationError); a
 *failure* is a property that does not hold (a wrong or missing rule, the engines or the
-client disagreeing with validate). Prints the counts; exits 1 if either is not zero.
+client disagreeing with validate, a converted twin whose findings differ from the plain
+payload's). Prints the counts; exits 1 if either is not zero.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from tests import test_properties as properties  # noqa: E402
+from tests import test_python_values as values  # noqa: E402
 
 SHOWN = 5  # examples kept of each kind of problem
 
@@ -70,6 +74,18 @@ def _cause(problem: str) -> str:
     return re.sub(r" at /\S*| of \S+", "", problem.split(":")[0])
 
 
+def _shown(case: Any) -> str:
+    try:
+        return repr(case)[:2000]
+    except ValueError:  # an integer longer than Python converts to text (an oversized value)
+        digits = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)
+        try:
+            return repr(case)[:2000]
+        finally:
+            sys.set_int_max_str_digits(digits)
+
+
 def run(tally: Tally, kind: str, strategy: st.SearchStrategy[Any], cases: int, seed_value: int,
         check: Callable[[Any], list[str]]) -> None:
     @seed(seed_value)
@@ -77,7 +93,7 @@ def run(tally: Tally, kind: str, strategy: st.SearchStrategy[Any], cases: int, s
               suppress_health_check=list(HealthCheck))
     @given(strategy)
     def one(case: Any) -> None:
-        tally.record(kind, lambda: check(case), lambda: repr(case)[:2000])
+        tally.record(kind, lambda: check(case), lambda: _shown(case))
 
     one()
 
@@ -90,8 +106,8 @@ def main() -> int:
 
     offerings = properties.offering_ids()
     mutations = list(properties.MUTATIONS)
-    # Shares of the cases: generated payloads, mutations, any change, mangled files.
-    share = {"generated": 0.3, "mutation": 0.3, "changed": 0.25, "file": 0.15}
+    # Shares of the cases: generated payloads, mutations, any change, converted twins, mangled files.
+    share = {"generated": 0.27, "mutation": 0.27, "changed": 0.22, "twin": 0.1, "file": 0.14}
     plan: list[tuple[str, st.SearchStrategy[Any], int, Callable[[Any], list[str]]]] = []
     for offering in offerings:
         plan.append((f"generated {offering}", properties.payload_strategy(offering),
@@ -102,6 +118,8 @@ def main() -> int:
                      lambda case, name=name: properties.check_mutation(name, *case)))
     plan.append(("any change", properties.anything_changed(), round(args.cases * share["changed"]),
                  lambda case: properties.check_changed(*case)))
+    plan.append(("converted twin", values.converted_twin(), round(args.cases * share["twin"]),
+                 lambda case: values.check_twin(*case)))
     directory = Path(tempfile.mkdtemp(prefix="capreg-fuzz-"))
     plan.append(("mangled file", properties.mangled_file(), round(args.cases * share["file"]),
                  lambda case: properties.check_file(*case, directory)))

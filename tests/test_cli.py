@@ -167,7 +167,7 @@ def test_github_annotations(tmp_path):
 def test_sarif_output_validates_against_the_sarif_2_1_0_schema(tmp_path):
     from jsonschema import Draft202012Validator
 
-    from .conftest import ROOT
+    from . import packaged_data
 
     bad = write(tmp_path / "bad.json", json.dumps(BAD, indent=2))
     broken = write(tmp_path / "broken.json", "{")
@@ -176,7 +176,7 @@ def test_sarif_output_validates_against_the_sarif_2_1_0_schema(tmp_path):
     result = run("validate", "--format", "sarif", bad, broken, warn)
     assert result.exit_code == 2
     log = json.loads(result.output)
-    schema = json.loads((ROOT / "tests/data/sarif-2.1.0.json").read_text(encoding="utf-8"))
+    schema = json.loads(packaged_data.fetched(packaged_data.sarif_schema).read_text(encoding="utf-8"))
     errors = [e.message for e in Draft202012Validator(schema).iter_errors(log)]
     assert errors == []
     results = log["runs"][0]["results"]

@@ -65,13 +65,16 @@ def test_generate_check_shows_a_diff_and_generate_repairs_it(tmp_path):
     (output / "docs/stray.md").write_text("left over\n")
     stale = CliRunner().invoke(main, ["generate", "--check", "--output", str(output)])
     assert stale.exit_code == 1
-    assert "--- generated/clients/replicate/lipsync_2.py" in stale.output
+    assert f"--- {output}/clients/replicate/lipsync_2.py" in stale.output
     lines = stale.output.splitlines()
     assert any(line.startswith("-") and '"bounce"' in line for line in lines)  # the hand edit, undone
     assert any(line.startswith("+") and '"loop"' in line for line in lines)
-    assert "--- generated/docs/stray.md\n+++ /dev/null" in stale.output
+    assert f"  {output}/docs/stray.md\n" in stale.output  # named, never read nor deleted: capreg did not write it
+    client.unlink()  # generate replaces no hand edit: its author discards it
     repaired = CliRunner().invoke(main, ["generate", "--output", str(output)])
-    assert "wrote clients/replicate/lipsync_2.py" in repaired.output and "removed docs/stray.md" in repaired.output
+    assert f"wrote {output}/clients/replicate/lipsync_2.py" in repaired.output and "removed" not in repaired.output
+    assert (output / "docs/stray.md").read_text() == "left over\n"
+    (output / "docs/stray.md").unlink()
     assert CliRunner().invoke(main, ["generate", "--check", "--output", str(output)]).exit_code == 0
 
 
@@ -162,3 +165,19 @@ def test_the_wheel_installs_and_imports_in_a_fresh_environment(tmp_path):
     assert result["ok"] and result["offering"] == "runware/lipsync-2"
     assert "site-packages" in result["file"]
     assert result["offerings"] == len(registry.default_registry().offerings)
+
+    # `capreg generate`: without the codegen extra, what to install; with it, the output goes
+    # beside the user (never into site-packages) and every path printed opens from there.
+    capreg, project = env_dir / "bin" / "capreg", tmp_path / "project"
+    project.mkdir()
+    bare = subprocess.run([str(capreg), "generate"], cwd=project, capture_output=True, text=True, env=env)
+    assert bare.returncode == 2 and "pip install 'capreg[codegen]'" in bare.stderr, bare.stderr
+    assert "Traceback" not in bare.stderr
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", f"{wheel}[codegen]"], check=True, capture_output=True)
+    made = subprocess.run([str(capreg), "generate"], cwd=project, capture_output=True, text=True, env=env)
+    assert made.returncode == 0, made.stderr
+    assert "wrote generated/clients/runware/lipsync_2.py" in made.stdout.splitlines()
+    assert (project / "generated/clients/runware/lipsync_2.py").is_file()
+    assert not list(env_dir.glob("lib/*/site-packages/generated"))
+    check = subprocess.run([str(capreg), "generate", "--check"], cwd=project, capture_output=True, text=True, env=env)
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr

@@ -16,8 +16,8 @@ Where an engine is known to give the wrong answer (KNOWN_GAPS) the test checks t
 engines, then checks that the known one is still wrong and reports an xfail with the
 reason; once the engine is fixed the test fails, so the list stays true. The optional
 `format` tests are skipped: capreg treats `format` as an annotation, as Draft 2020-12 does
-by default. The suite is vendored under tests/data/ (see its README); CAPREG_TEST_SUITE
-points at another checkout.
+by default. The suite is the one in the sdist of the jsonschema locked in uv.lock, fetched
+once and cached (tests/packaged_data.py); CAPREG_TEST_SUITE points at another checkout.
 """
 
 from __future__ import annotations
@@ -36,7 +36,10 @@ import pytest
 from registry.validation import structural
 from registry.schema.tree import BASE_URI, Offering, Registry
 
-SUITE = Path(os.environ.get("CAPREG_TEST_SUITE") or Path(__file__).parent / "data" / "jsonschema-test-suite")
+from . import packaged_data
+
+SUITE = (Path(os.environ["CAPREG_TEST_SUITE"]) if os.environ.get("CAPREG_TEST_SUITE")
+         else packaged_data.fetched(packaged_data.jsonschema_test_suite))
 TESTS = SUITE / "tests" / "draft2020-12"
 REMOTES = SUITE / "remotes"
 REMOTES_URI = "http://localhost:1234/"
@@ -51,10 +54,6 @@ FORMAT_SKIP = ("format assertion is optional in Draft 2020-12 and capreg treats 
 
 # Where an engine gives the wrong answer: (file, group description) -> engine -> (reason, the
 # tests it fails, or None for every test of the group).
-PY_RE_PROPERTY_ESCAPE = ("jsonschema compiles `pattern` with Python's re, which has no ECMA-262 "
-                         "`\\p{...}` / `\\c` escapes: re.error")
-PY_RE_UNICODE_CLASSES = ("jsonschema compiles `pattern` with Python's re, whose \\d \\w \\s match "
-                         "non-ASCII characters; in ECMA-262 they do not")
 NO_VOCABULARIES = "jsonschema does not implement $vocabulary: validation keywords apply whatever the meta-schema says"
 NO_DEPENDENCIES = "jsonschema's Draft 2020-12 validator does not implement the pre-2019 `dependencies` keyword"
 
@@ -62,38 +61,8 @@ NO_DEPENDENCIES = "jsonschema's Draft 2020-12 validator does not implement the p
 # ("invalid"), or the ones named.
 Selector = "frozenset[str] | str | None"
 KNOWN_GAPS: dict[tuple[str, str], dict[str, tuple[str, Selector]]] = {
-    ("pattern.json", "pattern with Unicode property escape requires unicode mode"): {
-        "jsonschema": (PY_RE_PROPERTY_ESCAPE, None)},
-    ("patternProperties.json", "patternProperties with Unicode property escape"): {
-        "jsonschema": (PY_RE_PROPERTY_ESCAPE, None)},
     ("vocabulary.json", "schema that uses custom metaschema with with no validation vocabulary"): {
         "jsonschema": (NO_VOCABULARIES, frozenset({"no validation: invalid number, but it still validates"}))},
-    **{("optional/ecmascript-regex.json", group): {"jsonschema": (PY_RE_PROPERTY_ESCAPE, None)} for group in (
-        "ECMA 262 regex escapes control codes with \\c and upper letter",
-        "ECMA 262 regex escapes control codes with \\c and lower letter",
-        "patterns always use unicode semantics with pattern",
-        "patterns always use unicode semantics with patternProperties",
-        "pattern with non-ASCII digits",
-        "patternProperties with non-ASCII digits",
-    )},
-    **{("optional/ecmascript-regex.json", group): {"jsonschema": (PY_RE_UNICODE_CLASSES, frozenset(tests))}
-       for group, tests in (
-        ("ECMA 262 \\d matches ascii digits only", {"NKO DIGIT ZERO does not match (unlike e.g. Python)",
-                                                    "NKO DIGIT ZERO (as \\u escape) does not match"}),
-        ("ECMA 262 \\D matches everything but ascii digits", {"NKO DIGIT ZERO matches (unlike e.g. Python)",
-                                                              "NKO DIGIT ZERO (as \\u escape) matches"}),
-        ("ECMA 262 \\w matches ascii letters only", {"latin-1 e-acute does not match (unlike e.g. Python)"}),
-        ("ECMA 262 \\W matches everything but ascii letters", {"latin-1 e-acute matches (unlike e.g. Python)"}),
-        ("ECMA 262 \\s matches whitespace", {"zero-width whitespace matches"}),
-        ("ECMA 262 \\S matches everything but whitespace", {"zero-width whitespace does not match"}),
-        ("\\w in patterns matches [A-Za-z0-9_], not unicode letters",
-         {"literal unicode character in json string", "unicode character in hex format in string"}),
-        ("\\d in pattern matches [0-9], not unicode digits", {"non-ascii digits (BENGALI DIGIT FOUR, BENGALI DIGIT TWO)"}),
-        ("\\w in patternProperties matches [A-Za-z0-9_], not unicode letters",
-         {"literal unicode character in json string", "unicode character in hex format in string"}),
-        ("\\d in patternProperties matches [0-9], not unicode digits",
-         {"non-ascii digits (BENGALI DIGIT FOUR, BENGALI DIGIT TWO)"}),
-    )},
     **{("optional/dependencies-compatibility.json", group): {"jsonschema": (NO_DEPENDENCIES, "invalid")} for group in (
         "single dependency", "multiple dependents required", "dependencies with escaped characters",
         "single schema dependency", "boolean subschemas", "schema dependencies with escaped characters",
@@ -140,9 +109,11 @@ class SuiteRegistry(Registry):
 
 @functools.cache
 def _remotes() -> dict[str, Any]:
-    # remotes/v1 belongs to the unreleased "v1" dialect, a meta-schema no engine knows.
+    # remotes/v1 and remotes/draft-next belong to unreleased dialects, whose meta-schemas no
+    # engine knows.
+    unreleased = ("v1/", "draft-next/")
     return {REMOTES_URI + path.relative_to(REMOTES).as_posix(): json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(REMOTES.rglob("*.json")) if not path.relative_to(REMOTES).as_posix().startswith("v1/")}
+            for path in sorted(REMOTES.rglob("*.json")) if not path.relative_to(REMOTES).as_posix().startswith(unreleased)}
 
 
 @functools.cache

@@ -60,7 +60,7 @@ def test_lint_names_a_file_out_of_format_and_fmt_rewrites_it(tree, monkeypatch):
     path = tree / "sync" / "toy.json"
     path.write_text(json.dumps(json.loads(path.read_text()), indent=4))
     assert render_text(lint(registry.load(tree))) == (
-        "sync/toy.json: error[file-format] not in the schema file format; `capreg fmt` rewrites it\n")
+        "sync/toy.json: warning[file-format] not in the schema file format; `capreg fmt` rewrites it\n")
 
     runner = CliRunner()
     check = runner.invoke(main, ["fmt", "--check", str(tree)])

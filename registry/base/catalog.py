@@ -57,6 +57,11 @@ RULES: dict[str, Rule] = _by_id((
         Rule("file-not-utf8", E, "input", "The file is not UTF-8 text.",
              "the file is not UTF-8: invalid byte 0x{byte:02x} at offset {offset}"),
         Rule("parse-error", E, "input", "The text is not valid JSON or YAML.", "not valid {format}: {detail}"),
+        Rule("value-not-json", E, "input",
+             "A payload given in-process (validate(), a typed client) holds what JSON cannot: bytes, a set or other "
+             "object, a key that is not a string, NaN or Infinity, an integer longer than capreg reads, a string "
+             "that is not Unicode text, or itself.",
+             "not JSON data: {reason}"),
         Rule("payload-not-object", E, "structure", "A payload must be a JSON object.",
              "expected a request payload (a JSON object), found {found}"),
         # -- which offering -------------------------------------------------------------
@@ -94,7 +99,7 @@ RULES: dict[str, Rule] = _by_id((
              "{name} matches none of the allowed shapes ({expected}); found {found}", "oneOf"),
         Rule("schema", E, "structure", "Any other JSON Schema keyword failed.", "{name}: {detail}"),
         Rule("uncheckable", E, "structure",
-             "The payload cannot be checked at all: it is nested too deeply for the engines.",
+             "The payload cannot be checked at all: it is nested too deeply, or holds too many values, for the engines.",
              "the payload cannot be checked: {reason}"),
         # -- cross-field rules (x- keywords) --------------------------------------------
         Rule("ref-unknown", E, "cross-field", "A reference names an id that no input defines.",
@@ -193,6 +198,10 @@ RULES: dict[str, Rule] = _by_id((
         Rule("value-generated", I, "translation", "The target requires a per-request id; a fresh one was generated.",
              "{target} requires {name}, an id of this request: {value} was generated"),
         # -- capreg lint: the schema files themselves ---------------------------------------
+        Rule("file-unusable", E, "lint",
+             "A schema file cannot be used at all (not JSON, a reference leaving the tree, a pattern that does not "
+             "compile, a malformed x- annotation …): the offerings that use it are disabled.",
+             "{detail} (the offerings that use it are disabled)"),
         Rule("meta-missing", E, "lint", "capreg's meta-schema for offerings is not in the tree.",
              "capreg's meta-schema for offerings is missing"),
         Rule("not-draft-2020-12", E, "lint", "A schema file is not a valid Draft 2020-12 schema.",
@@ -214,7 +223,7 @@ RULES: dict[str, Rule] = _by_id((
              "cites {key}, which neither its x-sources nor a file it references defines"),
         Rule("source-defined-twice", E, "lint", "A file defines a source key that a file it references defines already.",
              "x-sources defines {key}, which {elsewhere} already defines"),
-        Rule("file-format", E, "lint", "A schema file is not written in the schema file format (`capreg fmt` rewrites it).",
+        Rule("file-format", W, "lint", "A schema file is not written in the schema file format (`capreg fmt` rewrites it).",
              "not in the schema file format; `capreg fmt` rewrites it"),
         Rule("title-duplicate", E, "lint", "Two offerings have the same title.", "title {title} is also used by {other}"),
         # -- capreg plan: a sync mode's visual cost ------------------------------------------

@@ -6,9 +6,10 @@ is a problem with the registry itself or with how it is called::
     CapregError
      ├── RegistryError            the schemas/ tree cannot be used
      │    ├── SchemaFileError      a schema file is unreadable, not JSON, or breaks the meta-schemas
-     │    └── SchemaRefError       a $ref points outside schemas/, at the network, or in a cycle
+     │    └── SchemaRefError       a $ref, $dynamicRef, $id or $schema points outside schemas/ or in a cycle
      ├── GitRefError              `capreg breaking`: a git ref, or the schemas at it, cannot be read
      ├── ConfigError              [tool.capreg] of a pyproject.toml cannot be read or is malformed
+     ├── GenerateError            `capreg generate` will not or cannot write its output folder
      ├── TranslationError         `capreg translate`: the payload cannot be translated as asked
      │    └── InvalidSource        the payload is not valid for its own offering
      ├── ReadError                a payload file cannot be read (caught where files are read:
@@ -32,20 +33,28 @@ class RegistryError(CapregError):
 class SchemaFileError(RegistryError):
     """A schema file is unreadable, malformed, or breaks a meta-schema."""
 
-    def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
+    def __init__(self, path: str, problem: str, pointer: str | None = None) -> None:
+        super().__init__(f"{_where(path, pointer)}: {problem}")
         self.path = path
         self.problem = problem
+        self.pointer = pointer  # the JSON pointer of the offending value in the file, when known
 
 
 class SchemaRefError(RegistryError):
-    """A $ref cannot be resolved inside schemas/ (remote, escaping, missing or cyclic)."""
+    """A reference keyword ($ref, $dynamicRef, $id, $schema) cannot be resolved inside
+    schemas/ (remote, escaping, missing or cyclic)."""
 
-    def __init__(self, path: str, ref: str, problem: str) -> None:
-        super().__init__(f"{path}: $ref {ref!r} {problem}")
+    def __init__(self, path: str, ref: object, problem: str, pointer: str | None = None, keyword: str = "$ref") -> None:
+        super().__init__(f"{_where(path, pointer)}: {keyword} {ref!r} {problem}")
         self.path = path
         self.ref = ref
         self.problem = problem
+        self.pointer = pointer
+        self.keyword = keyword
+
+
+def _where(path: str, pointer: str | None) -> str:
+    return f"{path} at {pointer}" if pointer else path
 
 
 class GitRefError(CapregError):
@@ -54,6 +63,11 @@ class GitRefError(CapregError):
 
 class ConfigError(CapregError):
     """The [tool.capreg] table of a pyproject.toml cannot be read or is malformed."""
+
+
+class GenerateError(CapregError):
+    """The output folder is not capreg's to write, a file capreg wrote there was edited
+    since, or the disk refused a write."""
 
 
 class TranslationError(CapregError):

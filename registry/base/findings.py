@@ -3,11 +3,17 @@ lint, plan), and the report that collects the findings of one payload."""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+# A payload can break one rule a hundred thousand times (every segment out of order): the
+# first findings say all there is to say, and building the rest would cost time and memory
+# without bound. The rest are counted instead.
+LISTED_PER_RULE = 100
 
 
 class Severity(str, enum.Enum):
@@ -36,7 +42,9 @@ class Finding:
     payload, the parameter, the schema file; "" for the whole of it), `message` says what is
     wrong, what was expected and what was found, `hint` how to fix it when there is
     something to say, and `ctx` holds the values the message was built from (read-only),
-    so tools need not parse the message.
+    so tools need not parse the message. `omitted` counts the further findings of the same
+    rule in the payload that are not listed (see `Listing`); the last listed finding of the
+    rule carries it.
     """
 
     rule: str
@@ -45,6 +53,7 @@ class Finding:
     message: str
     hint: str | None = None
     ctx: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    omitted: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.ctx, MappingProxyType):
@@ -52,10 +61,11 @@ class Finding:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A read-only mapping does not pickle; findings cross to and from worker processes.
-        return Finding, (self.rule, self.severity, self.pointer, self.message, self.hint, dict(self.ctx))
+        return Finding, (self.rule, self.severity, self.pointer, self.message, self.hint, dict(self.ctx),
+                         self.omitted)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        shape: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity.value,
             "pointer": self.pointer,
@@ -63,6 +73,38 @@ class Finding:
             "hint": self.hint,
             "ctx": dict(self.ctx),
         }
+        if self.omitted:
+            shape["omitted"] = self.omitted
+        return shape
+
+
+class Listing:
+    """Which findings of one payload are built: the first LISTED_PER_RULE of each rule.
+
+    A checker asks `wants(rule_id)` before it builds a finding (and works out its pointer,
+    message and hint), so a finding past the limit costs one count and nothing else."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def wants(self, rule_id: str) -> bool:
+        """Count one more finding of `rule_id`; whether to build and list it."""
+        count = self._counts[rule_id] = self._counts.get(rule_id, 0) + 1
+        return count <= LISTED_PER_RULE
+
+    def close(self, listed: list[Finding]) -> list[Finding]:
+        """`listed`, the last finding of each rule past the limit saying how many more there are."""
+        omitted = {rule_id: count - LISTED_PER_RULE for rule_id, count in self._counts.items()
+                   if count > LISTED_PER_RULE}
+        closed = list(listed)
+        for position in range(len(closed) - 1, -1, -1):
+            finding = closed[position]
+            more = omitted.pop(finding.rule, 0)
+            if more:
+                closed[position] = dataclasses.replace(
+                    finding, omitted=more,
+                    message=f"{finding.message} (and {more:,} more `{finding.rule}` findings in this payload, not listed)")
+        return closed
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,9 +90,14 @@ def values(document: Any, tokens: tuple[str, ...]) -> list[Any]:
     return current
 
 
-def path_of(document: Any, tokens: tuple[str, ...], target: Any) -> Path:
-    """The path at which the pattern reaches `target` (compared by identity)."""
-    return next(path for path, value in expand(document, tokens) if value is target)
+def paths_by_id(document: Any, tokens: tuple[str, ...]) -> dict[int, Path]:
+    """The path of each value the pattern reaches, keyed by the value's id: one walk answers
+    "where is this value?" for all of them. (A value reached twice, through a YAML alias,
+    keeps its first path.)"""
+    paths: dict[int, Path] = {}
+    for path, value in expand(document, tokens):
+        paths.setdefault(id(value), path)
+    return paths
 
 
 def exists(document: Any, tokens: tuple[str, ...]) -> bool:

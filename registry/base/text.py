@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from registry.base.pointers import Path, to_pointer
+
 # The placeholder of a bound that is not set (a range open on one side, a bound added or removed).
 NO_BOUND = "(none)"
 
@@ -22,3 +24,31 @@ def show(value: Any) -> str:
 def bound(value: Any) -> str:
     """One bound of a range: the JSON value, or NO_BOUND when there is none."""
     return NO_BOUND if value is None else show(value)
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """`text` cut in the middle to at most `limit` characters: a payload's strings and keys
+    end up in messages, and a 15 MiB key must not make a 15 MiB message."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 5
+    return f"{text[:limit - tail - 3]}...{text[-tail:]}"
+
+
+def not_unicode_text(string: str) -> bool:
+    """A Python string that is not Unicode text: it holds half of a surrogate pair (what
+    `json.loads` makes of a lone `\\ud800`, and Python of undecodable file-name bytes)."""
+    if string.isascii():
+        return False
+    try:
+        string.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def half_surrogate(what: str, string: str, path: Path) -> str:
+    """Why such a string cannot be checked, for a message."""
+    where = f" at {to_pointer(path)}" if path else ""
+    return (f"{what} {shortened(json.dumps(string))}{where} holds half of a UTF-16 surrogate pair without its other "
+            "half, which is not Unicode text")

@@ -24,6 +24,11 @@ def breaking(ref: str, output_format: str, fail_on: str) -> None:
     validating (error), behave differently (warning), or is it harmless (info)?"""
     current = load_registry()
     try:
+        current.check_complete()
+    except RegistryError as exc:
+        click.echo(f"Error: the schemas cannot be compared: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
         with schemas_at(ref, current.root) as old:
             changes = breaking_changes(old, current)
             clients = changed_clients(changes, current)

@@ -31,9 +31,18 @@ def load_registry() -> Any:
     try:
         return default_registry()
     except RegistryError as exc:
-        error = click.ClickException(f"the schema registry cannot be loaded: {exc}")
-        error.exit_code = EXIT_USAGE  # not a finding about the payloads: nothing was checked
-        raise error from None
+        raise unusable(f"the schema registry cannot be loaded: {exc}") from None
+
+
+def unusable(message: str) -> click.ClickException:
+    """A broken schema tree or offering: exit 2, as nothing was checked."""
+    error = click.ClickException(message)
+    error.exit_code = EXIT_USAGE  # not a finding about the payloads
+    return error
+
+
+def broken_offering(registry: Any, offering: str) -> click.ClickException:
+    return unusable(f"offering {offering} cannot be used: {registry.failures[offering]} (`capreg lint` lists every problem)")
 
 
 def fail_on_option(default: str | None, what: str) -> Callable[[Any], Any]:

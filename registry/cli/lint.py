@@ -6,18 +6,21 @@ import sys
 
 import click
 
-from registry.cli.common import exit_code, fail_on_option, load_registry
+from registry.cli.common import EXIT_USAGE, exit_code, fail_on_option, load_registry
 
 
 @click.command()
 @fail_on_option("error", "a problem")
 def lint(fail_on: str) -> None:
-    """Check the schema files: Draft 2020-12, capreg's meta-schema, concepts, sources, titles."""
+    """Check the schema files: Draft 2020-12, capreg's meta-schema, concepts, sources, titles.
+
+    Exit 2 when a file cannot be used at all (its offerings are disabled)."""
     from registry.tools.lint import lint as lint_registry
     from registry.tools.lint import render_text
 
     registry = load_registry()
     problems = lint_registry(registry)
     click.echo(render_text(problems), nl=False)
-    click.echo(f"{len(registry.documents)} schema files, {len(problems)} problems")
-    sys.exit(exit_code(problems, fail_on))
+    disabled = f", {len(registry.failures)} offerings disabled" if registry.failures else ""
+    click.echo(f"{len(registry.documents)} schema files, {len(problems)} problems{disabled}")
+    sys.exit(EXIT_USAGE if registry.problems else exit_code(problems, fail_on))

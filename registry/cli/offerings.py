@@ -7,7 +7,7 @@ import json
 import click
 
 from registry.base.errors import UnknownOffering
-from registry.cli.common import echo_json, load_registry, unknown_name
+from registry.cli.common import broken_offering, echo_json, load_registry, unknown_name
 
 
 @click.command(name="list")
@@ -43,6 +43,8 @@ def show(offering: str, raw: bool) -> None:
     from registry.schema.sources import sources_of
 
     registry = load_registry()
+    if offering in registry.failures:
+        raise broken_offering(registry, offering)
     try:
         chosen = registry.offering(offering)
     except UnknownOffering as exc:

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from registry.base.errors import ConfigError, UnknownOffering
-from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail_on_option, fails, load_registry, unknown_name
+from registry.cli.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, broken_offering, fail_on_option, fails,
+                                 load_registry, unknown_name)
 from registry.report.reporters import REPORTERS, Summary
 
 
@@ -36,6 +37,8 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     from registry.io.config import find_offering_map
 
     registry = load_registry()
+    if offering in registry.failures:
+        raise broken_offering(registry, offering)
     if offering is not None:
         try:
             registry.offering(offering)
@@ -49,7 +52,10 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     def offering_for(name: str) -> str | None:
         if offering or offering_map is None or name == "-":
             return offering
-        return offering_map.offering_for(name)
+        mapped = offering_map.offering_for(name)
+        if mapped in registry.failures:
+            raise broken_offering(registry, mapped)
+        return mapped
 
     out = sys.stdout
     if output_format == "text":

@@ -2,7 +2,8 @@
 
 Each offering's schema is first bundled into one self-contained document (cross-file
 `$ref`s copied into local `$defs`), which sidesteps the generator's multi-file naming
-problems. The generated root model derives from `registry.typed.RequestModel`, whose
+problems; the generator gets that document alone, as text, with no reference left that it
+could follow to a file or URL. The generated root model derives from `registry.typed.RequestModel`, whose
 validator runs the registry's rule engine: the clients enforce the cross-field rules with
 the same code as `registry.validate`, not a second copy.
 
@@ -18,7 +19,8 @@ import re
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from registry.schema.tree import Offering, Registry, subschemas
+from registry.base.errors import SchemaRefError
+from registry.schema.tree import REFERENCE_KEYWORDS, Offering, Registry, subschemas
 
 GENERATOR_VERSION = "0.89.0"
 CLIENTS_DIR = "clients"
@@ -48,6 +50,9 @@ def bundle(registry: Registry, offering: Offering) -> dict[str, Any]:
 
     def localise(document: Any, base_uri: str) -> Any:
         for schema in list(subschemas(document)):
+            if isinstance(schema.get("$dynamicRef"), str) and "$ref" not in schema:
+                # Loading admits only JSON-pointer fragments: such a $dynamicRef resolves as a $ref.
+                schema["$ref"] = schema.pop("$dynamicRef")
             ref = schema.get("$ref")
             if not isinstance(ref, str):
                 continue
@@ -80,7 +85,13 @@ def bundle(registry: Registry, offering: Offering) -> dict[str, Any]:
     localise(root, offering.uri)
     if not defs:
         del root["$defs"]
-    return _strip_annotations(root)
+    bundled = _strip_annotations(root)
+    for schema in subschemas(bundled):
+        for keyword in REFERENCE_KEYWORDS:
+            if isinstance(schema.get(keyword), str) and not schema[keyword].startswith("#"):
+                raise SchemaRefError(offering.path, schema[keyword], "cannot be bundled for the code generator "
+                                     "(a schema with both $ref and $dynamicRef)", keyword=keyword)
+    return bundled
 
 
 def _is_model(schema: Any) -> bool:

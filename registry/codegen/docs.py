@@ -180,5 +180,6 @@ RULE_EXAMPLES = {
     "enum": "`\"syncMode\": \"bouncy\"` (did you mean `bounce`?).",
     "range": "`\"outputQuality\": 100` on Runware (20–99).",
     "pattern": "a Runware `taskUUID` that is a version-1 UUID.",
+    "value-not-json": "`registry.validate(payload)` with a segment's `startTime` set to `float(\"nan\")`.",
     "offering-undetected": "a fal payload checked without `--offering`: fal selects the model by URL.",
 }

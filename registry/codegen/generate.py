@@ -1,22 +1,54 @@
-"""`capreg generate`: writes generated/ (typed clients and Markdown docs) from schemas/, and
-nothing else writes there. `--check` writes nothing and exits 1 with a unified diff when
-generated/ is stale.
+"""`capreg generate`: writes typed clients and Markdown docs from schemas/ into an output
+folder (generated/ of the source checkout by default). `--check` writes nothing and exits 1,
+listing what differs, when the folder is stale.
+
+capreg owns only what it wrote there. The folder's manifest (MANIFEST) lists every file it
+generated with the SHA-256 of what it wrote. It writes only into an empty or new folder or one
+holding its manifest, and it replaces or removes only files of the manifest unchanged since.
+A file it never wrote, or one edited since, stops the run before anything is written: the
+user moves it away; no option makes capreg discard it.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import importlib.util
+import json
+import os
+import re
 import sys
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 import click
 
+from registry.base.errors import GenerateError
+from registry.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
 from registry.codegen import clients as codegen
 from registry.codegen import docs
-from registry.cli import EXIT_FINDINGS, EXIT_OK, load_registry
 from registry.schema.tree import Registry
 
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "generated"
+MANIFEST = ".capreg-manifest.json"
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def default_output() -> Path:
+    """generated/ of the source checkout capreg runs from. An installed wheel carries its
+    schemas inside the package, and there the default is generated/ in the current directory:
+    never site-packages."""
+    package = Path(__file__).resolve().parents[1]
+    return Path("generated") if (package / "schemas").is_dir() else package.parent / "generated"
+
+
+def shown(path: Path) -> str:
+    """`path` as the user can open it: relative to the current directory when inside it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(absolute)
 
 
 def outputs(registry: Registry) -> dict[str, str]:
@@ -33,77 +65,255 @@ def outputs(registry: Registry) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _manifest_json(digests: Mapping[str, str]) -> str:
+    return json.dumps({"generator": "capreg generate", "files": dict(sorted(digests.items()))}, indent=2) + "\n"
+
+
+def manifest_text(expected: Mapping[str, str]) -> str:
+    """The manifest of a folder holding exactly `expected`."""
+    return _manifest_json({relative: _digest(content.encode("utf-8")) for relative, content in expected.items()})
+
+
+def _is_plain_relative(relative: object) -> bool:
+    """A normalised path below the output folder: a manifest cannot point capreg outside it."""
+    if not isinstance(relative, str):
+        return False
+    path = PurePosixPath(relative)
+    return (bool(path.parts) and not path.is_absolute() and ".." not in path.parts
+            and path.as_posix() == relative and relative != MANIFEST)
+
+
+def read_manifest(output: Path) -> dict[str, str] | None:
+    """The files capreg generated in `output` -> the SHA-256 of what it wrote; None when
+    `output` holds no manifest."""
+    path = output / MANIFEST
+    if not path.exists() and not path.is_symlink():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise GenerateError(f"{shown(path)} cannot be read ({exc}): restore it, or choose another --output") from None
+    files = document.get("files") if isinstance(document, dict) else None
+    if not isinstance(files, dict) or not all(
+            _is_plain_relative(relative) and isinstance(digest, str) and SHA256.fullmatch(digest)
+            for relative, digest in files.items()):
+        raise GenerateError(f"{shown(path)} is not a manifest written by capreg generate (it needs \"files\": "
+                            "relative path -> SHA-256): restore it, or choose another --output")
+    return files
+
+
 def _present(output: Path) -> list[Path]:
-    """The files under `output`, except the bytecode Python caches next to the clients."""
+    """The files under `output` (anything but a folder), except the bytecode Python caches
+    next to the clients."""
     if not output.is_dir():
         return []
-    return [p for p in output.rglob("*") if p.is_file() and "__pycache__" not in p.relative_to(output).parts]
+    return [p for p in output.rglob("*")
+            if (p.is_symlink() or not p.is_dir()) and "__pycache__" not in p.relative_to(output).parts]
 
 
-def stale(registry: Registry, output: Path) -> list[str]:
-    """Unified diffs of every file of `output` that differs from what would be generated."""
+@dataclass(frozen=True)
+class Staleness:
+    """How `output` differs from what `capreg generate` would make of it."""
+
+    diffs: tuple[str, ...]  # unified diffs of the files it would write, its manifest included
+    stray: tuple[Path, ...]  # files it would not write
+    missing: tuple[Path, ...]  # files its manifest lists, absent
+
+    def __bool__(self) -> bool:
+        return bool(self.diffs or self.stray or self.missing)
+
+
+def stale(registry: Registry, output: Path) -> Staleness:
     expected = outputs(registry)
+    expected[MANIFEST] = manifest_text(expected)
+    present = {p.relative_to(output).as_posix(): p for p in _present(output)}
     diffs: list[str] = []
-    present = {p.relative_to(output).as_posix() for p in _present(output)}
-    for relative in sorted(present | set(expected)):
+    for relative, new in expected.items():
         path = output / relative
-        old = path.read_text(encoding="utf-8", errors="replace") if relative in present else ""
-        new = expected.get(relative, "")
-        if old != new:
+        # a stray file is named, never read: it may be large, binary, or empty
+        old = _read_text(path) if relative in present else ""
+        if relative not in present or old != new:
             diffs.append("".join(difflib.unified_diff(
                 old.splitlines(keepends=True), new.splitlines(keepends=True),
-                fromfile=f"generated/{relative}" if relative in present else "/dev/null",
-                tofile=f"generated/{relative}" if relative in expected else "/dev/null")))
-    return diffs
+                fromfile=shown(path) if relative in present else "/dev/null", tofile=shown(path))))
+    try:
+        listed = (read_manifest(output) or {}) if output.is_dir() else {}
+    except GenerateError:
+        listed = {}  # its diff above already shows the manifest is not what capreg writes
+    return Staleness(
+        diffs=tuple(diffs),
+        stray=tuple(path for relative, path in sorted(present.items()) if relative not in expected),
+        missing=tuple(output / relative for relative in sorted(listed) if relative not in present))
 
 
-def write(expected: dict[str, str], output: Path) -> list[str]:
-    """Bring `output` up to date with `expected`; returns what was written or removed."""
-    changed: list[str] = []
-    for path in _present(output):
-        relative = path.relative_to(output).as_posix()
-        if relative not in expected:
-            path.unlink()
-            changed.append(f"removed {relative}")
-    for relative, content in expected.items():
+@dataclass(frozen=True)
+class Changes:
+    """What bringing the output folder up to date takes, decided before anything is written."""
+
+    writes: tuple[str, ...]
+    removals: tuple[str, ...]
+    owned: Mapping[str, str]  # the manifest found: relative path -> SHA-256 as written
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise GenerateError(f"cannot read {shown(path)}: {exc.strerror or exc}") from None
+
+
+def _file_digest(path: Path) -> str | None:
+    """The SHA-256 of the file at `path`; None when nothing, or no regular file, is there."""
+    if not path.is_file():
+        return None
+    try:
+        return _digest(path.read_bytes())
+    except OSError as exc:
+        raise GenerateError(f"cannot read {shown(path)}: {exc.strerror or exc}") from None
+
+
+def changes(expected: Mapping[str, str], output: Path) -> Changes:
+    """The writes and removals that bring `output` to `expected`, touching only files of
+    its manifest unchanged since capreg wrote them. Raises GenerateError otherwise."""
+    if output.exists() and not output.is_dir():
+        raise GenerateError(f"{shown(output)} is not a folder: choose another --output")
+    owned = read_manifest(output) if output.is_dir() else None
+    if owned is None:
+        if output.is_dir() and any(output.iterdir()):
+            raise GenerateError(
+                f"{shown(output)}{os.sep} is not empty and holds no {MANIFEST}, so capreg generate did not make it: "
+                "it writes only into an empty or new folder, or one it generated before. "
+                "Choose another --output; nothing was written")
+        owned = {}
+    writes: list[str] = []
+    removals: list[str] = []
+    refused: list[str] = []
+    for relative in sorted({*expected, *owned}):
         path = output / relative
-        if path.is_file() and path.read_text(encoding="utf-8") == content:
+        if not path.exists() and not path.is_symlink():
+            if relative in expected:
+                writes.append(relative)
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # write next to the target, then rename: a reader never sees half a file
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(content, encoding="utf-8", newline="\n")
-        temporary.replace(path)
-        changed.append(f"wrote {relative}")
-    return changed
+        found = _file_digest(path)
+        wanted = _digest(expected[relative].encode("utf-8")) if relative in expected else None
+        if found is not None and found == wanted:
+            continue  # already what capreg would write: replacing it loses nothing
+        if relative not in owned:
+            refused.append(f"  {shown(path)}: capreg generate did not write it")
+        elif found != owned[relative]:
+            refused.append(f"  {shown(path)}: edited since capreg generate wrote it")
+        else:
+            (writes if relative in expected else removals).append(relative)
+    if refused:
+        raise GenerateError("capreg generate wrote nothing: it would replace or remove these files, which are not "
+                            "as it wrote them:\n" + "\n".join(refused)
+                            + "\nMove them elsewhere (they hold your work), then run it again")
+    return Changes(tuple(writes), tuple(removals), owned)
+
+
+def _replace(path: Path, content: bytes) -> None:
+    """Write `content` next to `path`, then rename it there: a reader never sees half a file,
+    and the temporary file is new (O_EXCL), so no file of the user's is clobbered on the way."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        try:
+            remaining = memoryview(content)
+            while remaining:
+                remaining = remaining[os.write(descriptor, remaining):]
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write(expected: Mapping[str, str], output: Path) -> list[str]:
+    """Bring `output` up to date with `expected` and record it in the manifest; returns what
+    was written or removed. Raises GenerateError when `changes` refuses or the disk does."""
+    planned = changes(expected, output)
+    done: list[str] = []
+    path = output / MANIFEST
+    try:
+        if planned.writes:
+            # Files about to be created are claimed first, so if the run stops half-way the
+            # folder still names all it made; a file replaced before the stop holds exactly
+            # what capreg writes, which a rerun accepts as its own.
+            created = {r: _digest(expected[r].encode("utf-8")) for r in planned.writes if r not in planned.owned}
+            _replace(path, _manifest_json({**planned.owned, **created}).encode("utf-8"))
+        for relative in planned.removals:
+            path = output / relative
+            path.unlink()
+            done.append(f"removed {shown(path)}")
+        for relative in planned.writes:
+            path = output / relative
+            _replace(path, expected[relative].encode("utf-8"))
+            done.append(f"wrote {shown(path)}")
+        path = output / MANIFEST
+        manifest = manifest_text(expected)
+        if not path.is_file() or path.read_text(encoding="utf-8") != manifest:
+            _replace(path, manifest.encode("utf-8"))
+    except OSError as exc:
+        raise GenerateError(f"cannot write {shown(path)}: {exc.strerror or exc}"
+                            + (f" ({len(done)} file(s) changed before it)" if done else "")) from None
+    return done
+
+
+def _usage_error(message: str) -> click.ClickException:
+    error = click.ClickException(message)
+    error.exit_code = EXIT_USAGE  # not "stale" (1): nothing could be compared or written
+    return error
 
 
 @click.command()
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when generated/ is stale.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing what differs when the output is stale.")
 @click.option("--schemas", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="The schema tree to generate from (default: $CAPREG_SCHEMAS, else the installed schemas).")
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUTPUT,
-              show_default="generated/ of the checkout", help="Where the generated files live.")
-def generate(check: bool, schemas: Path | None, output: Path) -> None:
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              show_default="generated/ of the source checkout; installed from a wheel, ./generated",
+              help="Where the generated files live: an empty or new folder, or one capreg generated before.")
+def generate(check: bool, schemas: Path | None, output: Path | None) -> None:
     """Generate typed clients (pydantic v2) and Markdown docs from the schemas."""
-    if schemas is None:
-        registry = load_registry()
-    else:
-        from registry.base.errors import RegistryError
-        from registry.schema.tree import load
+    if importlib.util.find_spec("datamodel_code_generator") is None:
+        raise _usage_error("capreg generate needs the code generator: pip install 'capreg[codegen]'")
+    from registry.base.errors import RegistryError
+    from registry.schema.tree import load
 
-        try:
-            registry = load(schemas)
-        except RegistryError as exc:
-            raise click.UsageError(f"the schema tree {schemas} cannot be loaded: {exc}") from None
+    output = output or default_output()
+    try:
+        registry = load_registry() if schemas is None else load(schemas)
+        registry.check_complete()  # a client per offering: one that cannot be built must not vanish
+    except RegistryError as exc:
+        raise click.UsageError(f"the schema tree {schemas or 'of capreg'} cannot be used: {exc}") from None
+    folder = f"{shown(output)}{os.sep}"
     if check:
-        diffs = stale(registry, output)
-        for diff in diffs:
+        try:
+            report = stale(registry, output)
+        except GenerateError as exc:
+            raise _usage_error(str(exc)) from None
+        for diff in report.diffs:
             click.echo(diff, nl=False)
-        if diffs:
-            click.echo(f"\ngenerated/ is stale in {len(diffs)} file(s): run `capreg generate`", err=True)
-        sys.exit(EXIT_FINDINGS if diffs else EXIT_OK)
+        if report.stray:
+            click.echo(f"\nFiles in {folder} that capreg generate does not write (delete or move them):")
+            click.echo("".join(f"  {shown(path)}\n" for path in report.stray), nl=False)
+        if report.missing:
+            click.echo(f"\nFiles listed in {shown(output / MANIFEST)} but missing:")
+            click.echo("".join(f"  {shown(path)}\n" for path in report.missing), nl=False)
+        if report:
+            click.echo(f"\n{folder} is stale: {len(report.diffs)} file(s) differ, {len(report.stray)} stray, "
+                       f"{len(report.missing)} missing: run `capreg generate`", err=True)
+        sys.exit(EXIT_FINDINGS if report else EXIT_OK)
     expected = outputs(registry)
-    for line in write(expected, output):
+    try:
+        done = write(expected, output)
+    except GenerateError as exc:
+        raise _usage_error(str(exc)) from None
+    for line in done:
         click.echo(line)
-    click.echo(f"generated/ is up to date ({len(expected)} files)")
+    click.echo(f"{folder} is up to date ({len(expected)} files)")

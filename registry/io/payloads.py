@@ -17,6 +17,7 @@ providers' JSON parsers reject it, so a JSON file that has one would fail when s
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -33,6 +34,7 @@ from registry.base.errors import ReadError
 from registry.base.findings import Finding
 from registry.base.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_VALUES, MAX_YAML_NODES
 from registry.base.pointers import to_pointer
+from registry.base.text import half_surrogate, not_unicode_text, shortened
 
 STDIN = "-"
 JSON_SUFFIXES = (".json",)
@@ -225,7 +227,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"duplicate key {_cut(repr(key))} in one object")
+                raise ValueError(f"duplicate key {shortened(repr(key))} in one object")
             seen.add(key)
     return result
 
@@ -289,40 +291,20 @@ def _unreadable_structure(value: Any, text: str) -> str | None:
             if depth == MAX_DEPTH:
                 return _too_deep()
             for key, item in current.items():
-                if escapes and _not_text(key):
-                    return _half_surrogate("a key", key, path)
+                if escapes and not_unicode_text(key):
+                    return half_surrogate("a key", key, path)
                 stack.append((item, depth + 1, (*path, key)))
         elif type(current) is list:
             if depth == MAX_DEPTH:
                 return _too_deep()
             stack.extend((item, depth + 1, (*path, index)) for index, item in enumerate(current))
-        elif escapes and type(current) is str and _not_text(current):
-            return _half_surrogate("the string", current, path)
+        elif escapes and type(current) is str and not_unicode_text(current):
+            return half_surrogate("the string", current, path)
     return None
 
 
 def _too_deep() -> str:
     return f"it is nested more than {MAX_DEPTH} levels deep; capreg reads at most {MAX_DEPTH} levels of arrays and objects"
-
-
-def _not_text(string: str) -> bool:
-    if string.isascii():
-        return False
-    try:
-        string.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _half_surrogate(what: str, string: str, path: tuple[str | int, ...]) -> str:
-    where = f" at {to_pointer(path)}" if path else ""
-    return (f"{what} {_cut(json.dumps(string))}{where} holds half of a UTF-16 surrogate pair without its other "
-            "half, which is not Unicode text")
-
-
-def _cut(shown: str) -> str:
-    return shown if len(shown) <= 60 else f"{shown[:45]}...{shown[-12:]}"
 
 
 def _parse_yaml(text: str) -> Iterator[Payload]:
@@ -359,6 +341,11 @@ def _parse_yaml(text: str) -> Iterator[Payload]:
         # The events first (streamed, no recursion, little memory), so a huge or deep file is
         # refused before the composer, which recurses and keeps every node, sees it.
         _check_yaml_events(yaml.parse(text, Loader=JsonCompatibleLoader), fail)
+    except yaml.YAMLError as exc:
+        if base is not yaml.SafeLoader:
+            _check_yaml_events_in_pure_python(text, fail)
+        raise fail(problem(exc)) from None
+    try:
         documents = list(yaml.compose_all(text, Loader=JsonCompatibleLoader))
     except yaml.YAMLError as exc:
         raise fail(problem(exc)) from None
@@ -398,6 +385,19 @@ def _check_yaml_events(events: Iterator[Any], fail: Callable[[str], ReadError]) 
                        "(write large payloads as JSON)")
 
 
+def _check_yaml_events_in_pure_python(text: str, fail: Callable[[str], ReadError]) -> None:
+    """capreg's limits over the events of PyYAML's pure-Python parser, for a text libyaml
+    refused. libyaml has a nesting limit of its own, and its scanner reads ahead, so a deep
+    file can trip that limit (with libyaml's wording, which changes between versions) before
+    capreg sees the events; the pure-Python parser has no such limit, so capreg's own finding
+    comes first whatever libyaml is installed. A syntax error it meets instead is left to
+    libyaml's message."""
+    import yaml
+
+    with contextlib.suppress(yaml.YAMLError):
+        _check_yaml_events(yaml.parse(text, Loader=yaml.SafeLoader), fail)
+
+
 def _document_problem(root: Any) -> str | None:
     """What makes a composed YAML document unfit to check, if anything: more than
     MAX_YAML_NODES nodes or MAX_DEPTH levels once every alias is expanded, or a key given
@@ -419,7 +419,7 @@ def _document_problem(root: Any) -> str | None:
         if id(node) not in entered:
             entered.add(id(node))
             if mapping and (duplicate := _duplicate_key(node)) is not None:
-                return (f"duplicate key {_cut(repr(duplicate.value))} in one mapping "
+                return (f"duplicate key {shortened(repr(duplicate.value))} in one mapping "
                         f"(line {duplicate.start_mark.line + 1} column {duplicate.start_mark.column + 1})")
             stack.extend(child for child in children if id(child) not in measured and id(child) not in entered)
             continue
@@ -468,15 +468,15 @@ def _not_json(value: Any) -> str | None:
                 for key, item in current.items():
                     if not isinstance(key, str):
                         return f"key {key!r} is not a string; JSON object keys are strings"
-                    if _not_text(key):
-                        return _half_surrogate("a key", key, ())
+                    if not_unicode_text(key):
+                        return half_surrogate("a key", key, ())
                     stack.append((item, False))
             else:
                 stack.extend((item, False) for item in current)
         elif isinstance(current, float) and (current != current or current in (math.inf, -math.inf)):
             return f"{current} is not a JSON number"
-        elif isinstance(current, str) and _not_text(current):
-            return _half_surrogate("the string", current, ())
+        elif isinstance(current, str) and not_unicode_text(current):
+            return half_surrogate("the string", current, ())
         elif current is not None and not isinstance(current, (str, int, float, bool)):
             return f"a {type(current).__name__} value has no JSON equivalent"
     return None

@@ -65,8 +65,6 @@ class OfferingIndex:
     rules: tuple[RulePlan, ...]
     # The same rules grouped by where they sit, so the engine looks each location up once.
     rule_groups: tuple[tuple[tuple[str, ...], tuple[RulePlan, ...]], ...] = ()
-    # The schema refers back into itself, so it can follow a payload down any depth.
-    recursive: bool = False
 
     def by_concept(self, concept: str) -> list[Parameter]:
         """Parameters carrying a concept, shallowest first (the top-level one before overrides)."""
@@ -116,7 +114,7 @@ def _build(registry: Registry, offering: Offering) -> OfferingIndex:
     for plan in walker.rules:
         groups.setdefault(plan.tokens, []).append(plan)
     return OfferingIndex(offering, tuple(walker.parameters), tuple(walker.rules),
-                         tuple((tokens, tuple(plans)) for tokens, plans in groups.items()), walker.recursive)
+                         tuple((tokens, tuple(plans)) for tokens, plans in groups.items()))
 
 
 class _Walker:
@@ -124,7 +122,6 @@ class _Walker:
         self.registry = registry
         self.parameters: list[Parameter] = []
         self.rules: list[RulePlan] = []
-        self.recursive = False
 
     def layers(self, schema: Any, uri: str, seen: frozenset[str]) -> tuple[list[Layer], frozenset[str]]:
         """The schema, then what its `$ref` and `allOf` members add (siblings of `$ref` win),
@@ -135,9 +132,7 @@ class _Walker:
         ref = schema.get("$ref")
         if isinstance(ref, str):
             target_uri, target = self.registry.resolve(uri, ref)
-            if target_uri in seen:
-                self.recursive = True
-            else:
+            if target_uri not in seen:
                 more, seen = self.layers(target, urldefrag(target_uri)[0], seen | {target_uri})
                 found += more
         for member in schema.get("allOf", ()):

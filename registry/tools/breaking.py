@@ -74,7 +74,9 @@ def schemas_at(ref: str, root: Path) -> Iterator[Registry]:
             target = Path(folder, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(_git(toplevel, "show", f"{ref}:{name}"))
-        yield load(Path(folder, inside))
+        old = load(Path(folder, inside))
+        old.check_complete()  # an offering that could not be loaded would look removed
+        yield old
 
 
 # -- the comparison ------------------------------------------------------------------------

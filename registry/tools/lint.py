@@ -23,19 +23,23 @@ OFFERING_META = f"{BASE_URI}{META_DIR}/offering.schema.json"
 
 
 def lint(registry: Registry) -> list[Finding]:
-    """Every problem found; empty when the tree is clean."""
+    """Every problem found; empty when the tree is clean. The files that cannot be used at
+    all (`registry.problems`, which disable their offerings) come first, and are not checked
+    further."""
     from jsonschema import Draft202012Validator
 
-    problems: list[Finding] = []
+    problems = [rule("file-unusable").finding(getattr(error, "pointer", None) or "", file=relative,
+                                              detail=str(error).removeprefix(relative).lstrip(": "))
+                for relative, error in registry.problems.items()]
     meta = registry.documents.get(OFFERING_META)
     if meta is None:
-        return [rule("meta-missing").finding("", file=f"{META_DIR}/offering.schema.json")]
+        return [*problems, rule("meta-missing").finding("", file=f"{META_DIR}/offering.schema.json")]
     offering_check = Draft202012Validator(meta)
     common_check = Draft202012Validator({**meta["$defs"]["common"], "$defs": meta["$defs"]})
 
     for uri, document in registry.documents.items():
         relative = uri[len(BASE_URI):]
-        if relative.startswith(f"{META_DIR}/"):
+        if relative.startswith(f"{META_DIR}/") or relative in registry.problems:
             continue
         for error in Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(document):
             problems.append(rule("not-draft-2020-12").finding(to_pointer(error.absolute_path), file=relative,
@@ -76,6 +80,8 @@ def _format_problems(registry: Registry) -> list[Finding]:
     problems = []
     for uri, document in registry.documents.items():
         relative = uri[len(BASE_URI):]
+        if relative in registry.problems:
+            continue  # reported as unusable; its format is the least of its problems
         try:
             written = (registry.root / relative).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

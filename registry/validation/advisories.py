@@ -37,7 +37,7 @@ class _Plan:
 
 
 def check(registry: Registry, index: OfferingIndex, payload: Any) -> list[Finding]:
-    plan = registry.cached("advisory-plan", index.offering.id, lambda: _plan(registry, index))
+    plan = plan_for(registry, index)
     findings: list[Finding] = []
     for parameter in plan.ignored:
         for path, _ in pointers.expand(payload, parameter.tokens):
@@ -49,6 +49,10 @@ def check(registry: Registry, index: OfferingIndex, payload: Any) -> list[Findin
         if not any(pointers.exists(payload, tokens) for tokens in carriers):
             findings.append(warning)
     return findings
+
+
+def plan_for(registry: Registry, index: OfferingIndex) -> _Plan:
+    return registry.cached("advisory-plan", index.offering.id, lambda: _plan(registry, index))
 
 
 def _plan(registry: Registry, index: OfferingIndex) -> _Plan:

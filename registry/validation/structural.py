@@ -9,17 +9,20 @@ registries that refuse to fetch anything.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import functools
 import json
-import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from registry.base import pointers
 from registry.base.catalog import rule
-from registry.base.findings import Finding
-from registry.schema.tree import Offering, Registry, closest
+from registry.base.findings import Finding, Listing
 from registry.base.text import code as _code
+from registry.base.text import shortened
+from registry.schema.patterns import matches
+from registry.schema.tree import DRAFT_2020_12, FORK_LOCK, Offering, Registry, closest, subschemas
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -34,7 +37,8 @@ def _refuse(uri: str) -> Any:
 
 def fast_validator(registry: Registry, offering: Offering) -> Any:
     def build() -> Any:
-        import jsonschema_rs
+        with FORK_LOCK:
+            import jsonschema_rs
 
         resources = jsonschema_rs.Registry(list(registry.documents_for(offering).items()), retriever=_refuse)
         return jsonschema_rs.Draft202012Validator(
@@ -46,10 +50,11 @@ def fast_validator(registry: Registry, offering: Offering) -> Any:
 
 def detailed_validator(registry: Registry, offering: Offering) -> Any:
     def build() -> Any:
-        import referencing
-        import referencing.exceptions
-        from jsonschema import Draft202012Validator
-        from referencing.jsonschema import DRAFT202012
+        with FORK_LOCK:
+            import referencing
+            import referencing.exceptions
+            from jsonschema import Draft202012Validator
+            from referencing.jsonschema import DRAFT202012
 
         def refuse(uri: str) -> referencing.Resource:
             raise referencing.exceptions.NoSuchResource(ref=uri)
@@ -65,9 +70,6 @@ def detailed_validator(registry: Registry, offering: Offering) -> Any:
     return registry.cached("detailed-validator", offering.id, build)
 
 
-DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
-
-
 def _without_dialect(document: Any) -> Any:
     if isinstance(document, dict) and document.get("$schema") == DRAFT_2020_12:
         return {k: v for k, v in document.items() if k != "$schema"}
@@ -76,37 +78,62 @@ def _without_dialect(document: Any) -> Any:
 
 @functools.cache
 def _ecma_validator_class() -> Any:
-    """Draft 2020-12 whose `pattern` ends where ECMA-262's `$` ends: at the end of the
-    string. Python's `$` also matches before a final newline, so "…0010\n" would pass a
-    UUID pattern here while jsonschema-rs (and every provider) rejects it."""
+    """Draft 2020-12 whose regular expressions are ECMA-262's, matched by jsonschema-rs
+    (registry.patterns): Python's `re` has other semantics (its `$` also matches before a
+    final newline) and backtracks, so a payload the fast check rejected in microseconds
+    could take minutes to explain. These are the keywords that match payload text."""
     from jsonschema import Draft202012Validator, ValidationError, validators
 
     def pattern(validator: Any, expected: str, instance: Any, schema: Any) -> Any:
-        if validator.is_type(instance, "string") and not _python_regex(expected).search(instance):
+        if validator.is_type(instance, "string") and not matches(expected, instance):
             yield ValidationError(f"{instance!r} does not match {expected!r}")
 
-    return validators.extend(Draft202012Validator, {"pattern": pattern})
+    def pattern_properties(validator: Any, expected: dict[str, Any], instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        for name_pattern, subschema in expected.items():
+            for name, value in instance.items():
+                if matches(name_pattern, name):
+                    yield from validator.descend(value, subschema, path=name, schema_path=name_pattern)
+
+    def additional_properties(validator: Any, additional: Any, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        extras = _additional_names(instance, schema)
+        if validator.is_type(additional, "object"):
+            for extra in extras:
+                yield from validator.descend(instance[extra], additional, path=extra)
+        elif additional is False and extras:
+            yield ValidationError(f"Additional properties are not allowed ({', '.join(map(repr, extras))} unexpected)")
+
+    return validators.extend(Draft202012Validator, {
+        "pattern": pattern, "patternProperties": pattern_properties, "additionalProperties": additional_properties})
 
 
-@functools.lru_cache(maxsize=512)
-def _python_regex(pattern: str) -> re.Pattern[str]:
-    r"""An ECMA-262 pattern for Python's re: every `$` outside a character class becomes `\Z`."""
-    translated, i, in_class = [], 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            translated.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "$":
-            char = "\\Z"
-        translated.append(char)
-        i += 1
-    return re.compile("".join(translated))
+def _additional_names(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    """The names of `instance` neither `properties` nor `patternProperties` of `schema` covers."""
+    named, name_patterns = schema.get("properties", {}), schema.get("patternProperties", {})
+    return [name for name in instance
+            if name not in named and not any(matches(pattern, name) for pattern in name_patterns)]
+
+
+def explainable(registry: Registry, offering: Offering) -> bool:
+    """Whether the detailed engine may explain this offering's rejections. jsonschema works
+    out `unevaluatedProperties` with a helper that matches `patternProperties` with Python's
+    backtracking `re`, beyond the keywords replaced above: when an offering uses both, its
+    rejections are explained by jsonschema-rs's own errors instead."""
+
+    def build() -> bool:
+        keywords = {keyword for document in registry.documents_for(offering).values()
+                    for schema in subschemas(document) for keyword in schema}
+        return not {"unevaluatedProperties", "patternProperties"} <= keywords
+
+    return registry.cached("explainable", offering.id, build)
+
+
+# The pure-Python engine builds an object per error, ~0.1 ms each: past this many, explaining
+# more would take seconds on a hostile payload and tell nothing the first ones do not.
+EXPLAINED_ERRORS = 1_000
 
 
 def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: UnknownHint) -> list[Finding]:
@@ -115,18 +142,27 @@ def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: Un
     try:
         if fast.is_valid(payload):
             return []
-        try:
-            errors = detailed_validator(registry, offering).iter_errors(payload)
-            findings = list(_Explainer(offering, unknown_hint).explain(errors))
-        except Exception:  # noqa: BLE001 - e.g. a pattern Python's re cannot compile, or deep nesting
-            findings = []
+        findings: list[Finding] = []
+        if explainable(registry, offering):
+            try:
+                errors = list(itertools.islice(detailed_validator(registry, offering).iter_errors(payload),
+                                               EXPLAINED_ERRORS + 1))
+                explainer = _Explainer(offering, unknown_hint)
+                findings = explainer.listing.close(list(explainer.explain(errors[:EXPLAINED_ERRORS])))
+                if len(errors) > EXPLAINED_ERRORS and findings:
+                    findings[-1] = dataclasses.replace(findings[-1], message=(
+                        f"{findings[-1].message} (capreg stopped after the first {EXPLAINED_ERRORS:,} "
+                        "schema errors of this payload; there are more)"))
+            except Exception:  # noqa: BLE001 - e.g. deep nesting
+                pass
         # The detailed engine failed, or found nothing where jsonschema-rs found something
         # (the engines differ on some ECMA-262 regex semantics): a rejection is never lost.
-        return findings or [
+        listing = Listing()
+        return findings or listing.close([
             rule("schema").finding(pointers.to_pointer(error.instance_path),
-                                   name=describe(tuple(error.instance_path)), detail=error.message)
-            for error in fast.iter_errors(payload)
-        ]
+                                   name=describe(tuple(error.instance_path)), detail=_detail(error))
+            for error in fast.iter_errors(payload) if listing.wants("schema")
+        ])
     except ValueError as exc:  # jsonschema-rs cannot take the value at all: too deep, or not JSON
         reason = "it is nested too deeply" if "recursion" in str(exc).lower() else str(exc)
         return [rule("uncheckable").finding("", reason=reason)]
@@ -138,6 +174,7 @@ class _Explainer:
     def __init__(self, offering: Offering, unknown_hint: UnknownHint) -> None:
         self.offering = offering
         self.unknown_hint = unknown_hint
+        self.listing = Listing()
 
     def explain(self, errors: Iterable[ValidationError]) -> Iterable[Finding]:
         reported_required: set[tuple[Any, ...]] = set()
@@ -155,11 +192,13 @@ class _Explainer:
             elif keyword in ("oneOf", "anyOf"):
                 yield from self._one_of(error, path)
             else:
-                yield self._simple(error, path)
+                finding = self._simple(error, path)
+                if self.listing.wants(finding.rule):
+                    yield finding
 
     def _required(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
         for name in error.validator_value:
-            if isinstance(error.instance, dict) and name not in error.instance:
+            if isinstance(error.instance, dict) and name not in error.instance and self.listing.wants("required"):
                 yield rule("required").finding(
                     pointers.to_pointer((*path, name)),
                     hint=_describe_schema(error.schema.get("properties", {}).get(name)),
@@ -168,9 +207,8 @@ class _Explainer:
 
     def _unknown(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
         allowed = list(error.schema.get("properties", {}))
-        patterns = error.schema.get("patternProperties", {})
-        for name in error.instance:
-            if name in allowed or any(re.search(p, name) for p in patterns):
+        for name in _additional_names(error.instance, error.schema):
+            if not self.listing.wants("unknown-property"):
                 continue
             hint = self.unknown_hint(self.offering, name)
             if hint is None:
@@ -178,7 +216,7 @@ class _Explainer:
                 hint = f"did you mean {_code(suggestion)}?" if suggestion else (
                     f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None)
             yield rule("unknown-property").finding(
-                pointers.to_pointer((*path, name)), hint=hint, name=_code(name), offering=self.offering.id,
+                pointers.to_pointer((*path, name)), hint=hint, name=_code(shortened(name)), offering=self.offering.id,
                 context=f" (in {describe(path)})" if path else "",
             )
 
@@ -202,6 +240,8 @@ class _Explainer:
             meant = [errs for errs in meant if len(errs) == fewest]
         if len(meant) == 1:
             yield from self.explain(meant[0])
+            return
+        if not self.listing.wants("no-match"):
             return
         names = [_branch_label(b) for b in error.validator_value]
         yield rule("no-match").finding(
@@ -239,12 +279,12 @@ class _Explainer:
                 pointer, name=name, expected=_bounds(schema, "minItems", "maxItems", "item"),
                 found=f"{len(instance)}")
         if keyword == "uniqueItems":
-            return rule("unique-items").finding(pointer, name=name, found=error.message)
+            return rule("unique-items").finding(pointer, name=name, found=_detail(error))
         if keyword in ("minProperties", "maxProperties"):
             return rule("property-count").finding(
                 pointer, name=name, expected=_bounds(schema, "minProperties", "maxProperties", "property"),
                 found=f"{len(instance)}")
-        return rule("schema").finding(pointer, name=name, detail=error.message)
+        return rule("schema").finding(pointer, name=name, detail=_detail(error))
 
 
 def describe(path: pointers.Path) -> str:
@@ -254,8 +294,13 @@ def describe(path: pointers.Path) -> str:
     last = path[-1]
     if isinstance(last, int):
         parent = path[-2] if len(path) > 1 else None
-        return f"item {last} of {_code(parent)}" if parent is not None else f"item {last}"
-    return _code(last)
+        return f"item {last} of {_code(shortened(str(parent)))}" if parent is not None else f"item {last}"
+    return _code(shortened(last))
+
+
+def _detail(error: Any) -> str:
+    """An engine's own message, which quotes the whole value it rejects, cut short."""
+    return shortened(error.message, 200)
 
 
 def show(value: Any) -> str:

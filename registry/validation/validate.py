@@ -7,28 +7,79 @@ import functools
 import json
 from typing import Any
 
-from registry.validation import advisories
 from registry.base import pointers
-from registry.validation import rules
-from registry.validation import structural
 from registry.base.catalog import rule
 from registry.base.errors import UnknownOffering
-from registry.base.limits import MAX_DEPTH
 from registry.base.findings import Finding, Report
+from registry.base.text import shortened
 from registry.schema.index import index_of
-from registry.schema.tree import Offering, Registry, closest, load
+from registry.schema.tree import FORK_LOCK, Offering, Registry, closest, load
+from registry.validation import advisories, jsondata, rules, structural
 
 
-@functools.cache
+_default: Registry | None = None
+
+
 def default_registry() -> Registry:
-    """The registry of the installed schemas, loaded on first use and shared by every caller."""
-    return load()
+    """The registry of the installed schemas, loaded on first use and shared by every caller:
+    loaded once, however many threads ask at the same time."""
+    global _default
+    if _default is None:
+        with FORK_LOCK:
+            if _default is None:
+                _default = load()
+    return _default
+
+
+def _forget_default_registry() -> None:
+    global _default
+    _default = None
+
+
+# Named as when functools.cache made it: tests point the default registry at another tree.
+default_registry.cache_clear = _forget_default_registry  # type: ignore[attr-defined]
+
+
+def preload(registry: Registry | None = None) -> Registry:
+    """Load the registry (the default one unless given) and build, for every offering,
+    everything `validate` may need: both engines' validators, the index and its rule plan,
+    the advisories. A pre-fork server calls it once before forking, so its workers start
+    with nothing left to load or compile and share the compiled schemas."""
+    registry = registry or default_registry()
+    _detection_table(registry)
+    _concepts_by_name(registry)
+    for offering in registry.offerings.values():
+        structural.fast_validator(registry, offering)
+        structural.detailed_validator(registry, offering)
+        structural.explainable(registry, offering)
+        index = index_of(registry, offering.id)
+        rules.prepared(index)
+        advisories.plan_for(registry, index)
+    return registry
 
 
 def validate(payload: Any, offering: str | None = None, *, registry: Registry | None = None) -> Report:
     """Check one request payload. The offering (`runware/lipsync-2`) is read from the
-    payload's model id when not given. Problems with the payload are findings, never raised."""
+    payload's model id when not given. Problems with the payload are findings, never raised;
+    an offering whose schemas could not be loaded raises its RegistryError.
+
+    The payload may be any Mapping with string keys and any Sequence other than a string
+    (an OrderedDict, a tuple...): the findings are those of the same plain dicts and lists.
+    What JSON cannot hold (bytes, a set, NaN, a cycle, a key that is not a string) is a
+    `value-not-json` finding at its place.
+
+    Raises TypeError when `offering` is neither a string nor None: that is a mistake in the
+    calling code, not in the payload."""
+    if offering is not None and not isinstance(offering, str):
+        raise TypeError(f"offering must be an offering id such as 'runware/lipsync-2', or None; "
+                        f"got {type(offering).__name__} {offering!r:.60}")
     registry = registry or default_registry()
+    try:
+        # Also what keeps a deep payload from jsonschema-rs, which follows a recursive schema
+        # down the payload on the native stack: an overflow is a crash no handler sees.
+        payload = jsondata.as_json(payload)
+    except jsondata.NotJsonData as exc:
+        return Report(offering, (exc.finding,))
     if not isinstance(payload, dict):
         return Report(offering, (rule("payload-not-object").finding("", found=structural.show(payload)),))
     if offering is None:
@@ -43,24 +94,10 @@ def validate(payload: Any, offering: str | None = None, *, registry: Registry | 
             return Report(None, (rule("offering-unknown").finding("", hint=hint, what="offering", value=json.dumps(offering)),))
     assert chosen is not None
     index = index_of(registry, chosen.id)
-    if index.recursive and _deeper_than(payload, MAX_DEPTH):
-        # jsonschema-rs follows a recursive schema down the payload on the native stack, and
-        # a deep enough payload overflows it: a crash no exception handler sees.
-        return Report(chosen.id, (rule("uncheckable").finding("", reason=f"it is nested more than {MAX_DEPTH} levels deep"),))
     findings = structural.check(registry, chosen, payload, functools.partial(_unknown_hint, registry))
     findings += rules.check(index, payload)
     findings += advisories.check(registry, index, payload)
     return Report(chosen.id, tuple(sorted(findings, key=_reading_order)))
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    level = [value]
-    for _ in range(limit):
-        level = [child for item in level if isinstance(item, (dict, list))
-                 for child in (item.values() if isinstance(item, dict) else item)]
-        if not level:
-            return False
-    return any(isinstance(item, (dict, list)) for item in level)
 
 
 def _reading_order(finding: Finding) -> tuple[Any, ...]:
@@ -89,16 +126,22 @@ def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None
     if named:
         pointer, value = named[0]
         suggestion = closest(value, table[pointer])
-        return None, rule("offering-unknown").finding(
-            pointer, hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else "`capreg list` shows every model id",
-            what="model id", value=json.dumps(value),
-        )
+        hint = f"did you mean {json.dumps(suggestion)}?" if suggestion else "`capreg list` shows every model id"
+        return None, rule("offering-unknown").finding(pointer, hint=hint + _not_loaded(registry), what="model id",
+                                                      value=shortened(json.dumps(value)))
     by_url = sorted({o.provider for o in registry.offerings.values() if o.model_id_pointer is None})
     by_url_note = f" ({', '.join(by_url)} select the model by URL, not in the payload)" if by_url else ""
     return None, rule("offering-undetected").finding(
-        "", hint="name the offering with --offering (library: offering=...), e.g. " + next(iter(registry.offerings), "?"),
-        reason=f"no model id at {', '.join(table) or 'any known place'}{by_url_note}",
+        "", hint="name the offering with --offering (library: offering=...), e.g. " + next(iter(registry.offerings), "?")
+        + _not_loaded(registry), reason=f"no model id at {', '.join(table) or 'any known place'}{by_url_note}",
     )
+
+
+def _not_loaded(registry: Registry) -> str:
+    """A payload not matched may be for an offering whose schemas are broken: say which."""
+    if not registry.failures:
+        return ""
+    return f"; offerings that could not be loaded: {', '.join(registry.failures)} (`capreg lint` says why)"
 
 
 def _detection_table(registry: Registry) -> dict[str, dict[str, list[Offering]]]:
