@@ -95,7 +95,7 @@ def test_validate_hook_fails_a_bad_payload_of_every_suffix(hook_runs, suffix):
     at = BAD_AT[suffix.lower()]
     assert f"{_name('bad', suffix)}:{at}: error[ref-unknown] /providerSettings/sync/segments/1/ref" in failed.stdout
     good_lines = [line for line in failed.stdout.splitlines() if line.startswith(f"{_name('good', suffix)}:")]
-    assert good_lines and all("warning[default-differs]" in line for line in good_lines)  # checked, no error
+    assert good_lines and all("warning[implicit-default]" in line for line in good_lines)  # checked, no error
 
 
 def test_validate_hook_leaves_files_of_other_suffixes_alone(hook_runs):
