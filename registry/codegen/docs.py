@@ -146,6 +146,7 @@ FAMILY_TITLES = {
     "translation": "Translation findings (`capreg translate`)",
     "lint": "Schema files (`capreg lint`)",
     "plan": "Duration plans (`capreg plan`)",
+    "upstream": "Providers' own specs (`capreg upstream`)",
 }
 
 
