@@ -268,7 +268,7 @@ RULES: dict[str, Rule] = _by_id((
              "{offering}'s x-upstream records no check against this copy (sha256 {sha256}); {last}"),
         Rule("upstream-acknowledgement-stale", W, "upstream",
              "An x-upstream acknowledgement matches no difference of any checked document.",
-             "{offering}'s x-upstream acknowledges {acknowledged} at {at}, but no checked document shows it"),
+             "{offering}'s x-upstream acknowledges {acknowledged_rule} at {at}, but no checked document shows it"),
 ))
 
 

@@ -428,7 +428,7 @@ def _stale(registry: Registry, seen: dict[str, list[tuple[str | None, set[tuple[
             if applicable and not any((entry.rule, entry.pointer) in found for found in applicable):
                 stale.append(rule("upstream-acknowledgement-stale").finding(
                     f"/x-upstream/acknowledged/{entry.position}", "remove the acknowledgement, or correct its rule or pointer",
-                    offering=offering_id, file=offering.path, acknowledged=entry.rule, at=code(entry.pointer or "(payload)")))
+                    offering=offering_id, file=offering.path, acknowledged_rule=entry.rule, at=code(entry.pointer or "(payload)")))
     return stale
 
 
