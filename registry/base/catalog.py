@@ -17,7 +17,7 @@ from registry.base.findings import Finding, Severity
 
 # What `capreg validate` reports; the rest belong to the other commands.
 VALIDATION_FAMILIES = ("input", "detection", "structure", "cross-field", "advisory")
-FAMILIES = (*VALIDATION_FAMILIES, "comparison", "change", "translation", "lint", "plan")
+FAMILIES = (*VALIDATION_FAMILIES, "comparison", "change", "translation", "lint", "plan", "upstream")
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +231,44 @@ RULES: dict[str, Rule] = _by_id((
              "the video is shown {passes} times ({repeats})"),
         Rule("large-speed-change", W, "plan", "The video is slowed down or sped up enough to look unnatural.",
              "the video plays at {speed}× its speed, which can look unnatural"),
+        # -- capreg upstream: a provider's own request spec against the offering ----------
+        # A difference is a warning; the offering's x-upstream may acknowledge it (same rule
+        # and pointer, with a reason), and then it is reported as an info carrying the reason.
+        Rule("upstream-document-unsupported", E, "upstream",
+             "A file is JSON, but not a provider document capreg reads (fal or sync.so OpenAPI, Replicate model or "
+             "version, Runware resolved schema, Replicate extract).",
+             "not a provider request spec capreg reads: {reason}"),
+        Rule("upstream-offering-unknown", W, "upstream", "The document describes a model no offering of the registry has.",
+             "{provider} model {model_id} has no offering in the registry{why}"),
+        Rule("upstream-model-not-offered", I, "upstream",
+             "A document describing several models (sync.so's model enum) names one without an offering.",
+             "the document also describes {provider} model {model_id}, which has no offering"),
+        Rule("upstream-property-missing", W, "upstream", "The provider's document has a property the schema lacks.",
+             "{name} is in the {provider} document but not in {offering}'s schema"),
+        Rule("upstream-property-extra", W, "upstream", "The schema has a property the provider's document lacks.",
+             "{name} is in {offering}'s schema but not in the {provider} document"),
+        Rule("upstream-type-differs", W, "upstream", "The JSON types differ.",
+             "{name}: type {capreg} in capreg, {upstream} upstream"),
+        Rule("upstream-nullable-differs", W, "upstream", "One side accepts null, the other does not.",
+             "{name}: null is {capreg} in capreg, {upstream} upstream"),
+        Rule("upstream-enum-differs", W, "upstream", "The allowed values differ.", "{name}: values {detail}"),
+        Rule("upstream-default-differs", W, "upstream", "The defaults differ (1 and 1.0 are the same).",
+             "{name}: default {capreg} in capreg, {upstream} upstream"),
+        Rule("upstream-range-differs", W, "upstream", "A minimum, maximum, length or item count differs.",
+             "{name}: {bounds}"),
+        Rule("upstream-required-differs", W, "upstream", "Required on one side, optional on the other.",
+             "{name} is {capreg} in capreg, {upstream} upstream"),
+        Rule("upstream-format-differs", W, "upstream", "The string formats differ.",
+             "{name}: format {capreg} in capreg, {upstream} upstream"),
+        Rule("upstream-closed-differs", W, "upstream",
+             "One side rejects properties it does not list (additionalProperties: false), the other does not.",
+             "{detail}"),
+        Rule("upstream-unrecorded", I, "upstream",
+             "The offering's x-upstream does not record a check against this copy of the document (by sha256).",
+             "{offering}'s x-upstream records no check against this copy (sha256 {sha256}); {last}"),
+        Rule("upstream-acknowledgement-stale", W, "upstream",
+             "An x-upstream acknowledgement matches no difference of any checked document.",
+             "{offering}'s x-upstream acknowledges {acknowledged_rule} at {at}, but no checked document shows it"),
 ))
 
 

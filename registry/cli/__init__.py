@@ -40,6 +40,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "translate": "registry.cli.translate:translate",
     "plan": "registry.cli.plan:plan",
     "fmt": "registry.cli.fmt:fmt_command",
+    "upstream": "registry.cli.upstream:upstream",
     "generate": "registry.codegen.generate:generate",
 }
 

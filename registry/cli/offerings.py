@@ -41,6 +41,7 @@ def show(offering: str, raw: bool) -> None:
     from registry.report.reporters import text_table
     from registry.schema.index import NO_DEFAULT, constraint_label, index_of, type_label
     from registry.schema.sources import sources_of
+    from registry.tools.upstream.provenance import upstream_lines
 
     registry = load_registry()
     if offering in registry.failures:
@@ -84,3 +85,7 @@ def show(offering: str, raw: bool) -> None:
     click.echo("\nSources:")
     for key, citation in sources_of(registry, chosen.uri).items():
         click.echo(f"  [{key}] {citation}")
+    checked = upstream_lines(chosen.schema.get("x-upstream"))
+    if checked:
+        click.echo("\nChecked against the provider's own spec (x-upstream):")
+        click.echo("\n".join(f"  {line}" for line in checked))

@@ -10,6 +10,7 @@ from registry.base.catalog import FAMILIES, RULES
 from registry.base.text import code, show
 from registry.codegen import clients as codegen
 from registry.tools.compare import Comparison, compare
+from registry.tools.upstream.provenance import upstream_lines
 from registry.schema.index import NO_DEFAULT, Parameter, constraint_label, index_of, type_label
 from registry.schema.sources import sources_of
 from registry.schema.tree import Offering, Registry
@@ -102,6 +103,9 @@ def _offering(registry: Registry, offering: Offering) -> str:
     if offering.notes:
         out.append("\n## Notes\n\n" + "".join(f"- {note}\n" for note in offering.notes))
     out.append("\n## Sources\n\n" + "".join(f"- **{key}**: {citation}\n" for key, citation in sources_of(registry, offering.uri).items()))
+    checked = upstream_lines(schema.get("x-upstream"))
+    if checked:
+        out.append("\n## Checked against the provider's own spec\n\n" + "".join(f"- {markdown_cell(line)}\n" for line in checked))
     return "".join(out)
 
 
@@ -146,6 +150,7 @@ FAMILY_TITLES = {
     "translation": "Translation findings (`capreg translate`)",
     "lint": "Schema files (`capreg lint`)",
     "plan": "Duration plans (`capreg plan`)",
+    "upstream": "Providers' own specs (`capreg upstream`)",
 }
 
 
