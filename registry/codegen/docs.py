@@ -11,6 +11,7 @@ from registry.base.text import code, show
 from registry.codegen import clients as codegen
 from registry.tools.compare import Comparison, compare
 from registry.schema.index import NO_DEFAULT, Parameter, constraint_label, index_of, type_label
+from registry.schema.keywords import KEYWORDS, Keyword
 from registry.schema.sources import sources_of
 from registry.schema.tree import Offering, Registry
 from registry.report.reporters import markdown_cell
@@ -95,7 +96,7 @@ def _offering(registry: Registry, offering: Offering) -> str:
     if index.rules:
         out.append("\n## Cross-field rules\n\n")
         for plan in index.rules:
-            rule = next(r for r in RULES.values() if r.keyword == plan.keyword)
+            rule = KEYWORDS[plan.keyword].rule
             where = "/" + "/".join(plan.tokens) if plan.tokens else "the payload"
             out.append(f"- [`{rule.id}`](../../rules.md#{rule.id}) at `{where}`: "
                        f"`{markdown_cell(json.dumps(plan.argument, ensure_ascii=False))}`\n")
@@ -150,30 +151,41 @@ FAMILY_TITLES = {
 
 
 def _rules() -> str:
+    keywords = {keyword.rule.id: keyword for keyword in KEYWORDS.values()}
     out = [HEADER, "# Rules\n\nEvery id capreg reports, from every command. Ids are stable and unique; tools may "
                    "match on them. Each finding also carries `ctx`: the values its message template was filled "
                    "with.\n"]
     for family in FAMILIES:
         out.append(f"\n## {FAMILY_TITLES[family]}\n")
+        if family == "cross-field":
+            out.append(_keyword_table())
         for rule in (r for r in RULES.values() if r.family == family):
             keyword = f" Schema keyword: `{rule.keyword}`." if rule.keyword else ""
-            example = RULE_EXAMPLES.get(rule.id)
+            example = keywords[rule.id].example if rule.id in keywords else RULE_EXAMPLES.get(rule.id)
             out.append(f"\n### {rule.id}\n\n{rule.severity}. {rule.summary}{keyword}\n\nMessage: `{rule.template}`\n")
             if example:
                 out.append(f"\nExample: {example}\n")
+            if rule.id in keywords:
+                out.append(f"\nArgument (capreg's meta-schema checks it):\n\n```json\n{_argument(keywords[rule.id])}\n```\n")
     return "".join(out)
 
 
-# One illustration per rule id, as a user meets it.
+def _keyword_table() -> str:
+    """What JSON Schema cannot say, an offering says with these keywords: one row per class."""
+    rows = [[f"`{k.name}`", k.where, f"[`{k.rule.id}`](#{k.rule.id})", k.argument_schema.get("description", "")]
+            for k in KEYWORDS.values()]
+    return ("\nPointer patterns are JSON pointers from the payload root in which `*` matches every array item or "
+            "object member. Sibling-based keywords name properties of the object they sit on. Rule keywords are "
+            "collected through `properties`, `items`, `allOf` and `$ref` only (not inside `oneOf`/`anyOf` "
+            "branches).\n\n" + _table(["keyword", "sits on", "rule id", "the rule"], rows))
+
+
+def _argument(keyword: type[Keyword]) -> str:
+    return json.dumps({k: v for k, v in keyword.argument_schema.items() if k != "description"}, ensure_ascii=False)
+
+
+# One illustration per rule id, as a user meets it (a keyword's rule: its class's `example`).
 RULE_EXAMPLES = {
-    "ref-unknown": "a Runware segment with `\"ref\": \"part-3\"` when the audio inputs are `part-1` and `part-2`.",
-    "id-duplicate": "two sync.so audio inputs with `\"refId\": \"a\"`.",
-    "out-of-order": "a Runware segment with `startTime` 5 and `endTime` 5 (sync.so allows zero-length segments; Runware does not).",
-    "co-required": "`audioStartTime` without `audioEndTime`.",
-    "mutually-exclusive": "`boundingBoxes` and `coordinates` in one `activeSpeakerDetection`.",
-    "exactly-one-of": "a Runware sync-3 task with both `inputs.audio` and `settings.segments`.",
-    "requires": "Runware sync-3 `settings.tts` without `inputs.speech`.",
-    "count": "a sync.so request with two audio inputs and no `segments`.",
     "ignored-parameter": "`options.temperature` on sync.so sync-3, which manages expressiveness natively.",
     "implicit-default": "a Runware lipsync-2 task without `syncMode`: `bounce` here, `cut_off` on fal, `loop` on Replicate.",
     "unknown-property": "`sync_mode` on Runware, whose name is `syncMode`.",
