@@ -5,6 +5,10 @@ Rule ids are stable and unique across the families: tools and people match on th
 message template says what is wrong, what was expected and what was found; its fields are
 filled by the code that detects the problem, and kept on the finding as its `ctx`. The
 rules page of the docs is generated from this table.
+
+The rule of an `x-` keyword is declared by the keyword's class (registry/validation/keywords/)
+and added here when the keyword registers; `import registry` registers capreg's own, so the
+table is complete whatever module of the package is imported first.
 """
 
 from __future__ import annotations
@@ -101,23 +105,6 @@ RULES: dict[str, Rule] = _by_id((
         Rule("uncheckable", E, "structure",
              "The payload cannot be checked at all: it is nested too deeply, or holds too many values, for the engines.",
              "the payload cannot be checked: {reason}"),
-        # -- cross-field rules (x- keywords) --------------------------------------------
-        Rule("ref-unknown", E, "cross-field", "A reference names an id that no input defines.",
-             "{name} is {found}, but no {targets} has that id; defined: {defined}", "x-ref"),
-        Rule("id-duplicate", E, "cross-field", "Ids that references point at must be unique.",
-             "id {found} is used twice ({first} and here); ids in {targets} must be unique", "x-unique"),
-        Rule("out-of-order", E, "cross-field", "One number must be greater than (or not less than) a sibling.",
-             "{greater} ({greater_value}) must be {relation} {lesser} ({lesser_value})", "x-order"),
-        Rule("co-required", E, "cross-field", "Properties that are only meaningful together.",
-             "{missing} is required when {present} is given: {group} are used together", "x-together"),
-        Rule("mutually-exclusive", E, "cross-field", "Properties that cannot be used together.",
-             "{name} cannot be used together with {other}", "x-exclusive"),
-        Rule("exactly-one-of", E, "cross-field", "Exactly one of several payload locations must be present.",
-             "exactly one of {group} must be given; found {found}", "x-exactly-one-of"),
-        Rule("requires", E, "cross-field", "A location that must be present when another is.",
-             "{then} is required when {if_} is given", "x-requires"),
-        Rule("count", E, "cross-field", "How many items of a kind an array may hold.",
-             "{name} holds {found} {label}{condition}; expected {expected}", "x-count"),
         # -- advisories -----------------------------------------------------------------
         Rule("ignored-parameter", W, "advisory", "The provider accepts the parameter, but this model ignores it.",
              "{name} has no effect on {offering}: {reason}", "x-ignored"),
@@ -202,11 +189,11 @@ RULES: dict[str, Rule] = _by_id((
              "A schema file cannot be used at all (not JSON, a reference leaving the tree, a pattern that does not "
              "compile, a malformed x- annotation …): the offerings that use it are disabled.",
              "{detail} (the offerings that use it are disabled)"),
-        Rule("meta-missing", E, "lint", "capreg's meta-schema for offerings is not in the tree.",
-             "capreg's meta-schema for offerings is missing"),
         Rule("not-draft-2020-12", E, "lint", "A schema file is not a valid Draft 2020-12 schema.",
              "not a Draft 2020-12 schema: {detail} at {at}"),
-        Rule("meta-schema", E, "lint", "A schema file breaks capreg's meta-schema (schemas/meta/offering.schema.json).",
+        Rule("meta-schema", E, "lint",
+             "A schema file breaks capreg's meta-schema (schemas/meta/offering.schema.json and the argument schema "
+             "of every x- rule keyword).",
              "{detail} at {at}"),
         Rule("concept-untagged", E, "lint",
              "A property whose name carries a known concept (meta/concepts.json $names) has no x-concept tag.",
@@ -270,6 +257,15 @@ RULES: dict[str, Rule] = _by_id((
              "An x-upstream acknowledgement matches no difference of any checked document.",
              "{offering}'s x-upstream acknowledges {acknowledged_rule} at {at}, but no checked document shows it"),
 ))
+
+
+def add(entry: Rule) -> None:
+    """Add a rule defined elsewhere: the rule of an `x-` keyword, which its class declares
+    (registry.schema.keywords.register). The table stays ordered by family, so the rules
+    page and the SARIF rules table list it with its kind."""
+    table = _by_id((*RULES.values(), entry))
+    RULES.clear()
+    RULES.update(sorted(table.items(), key=lambda item: FAMILIES.index(item[1].family)))
 
 
 def rule(rule_id: str) -> Rule:

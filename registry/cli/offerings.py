@@ -14,7 +14,7 @@ from registry.cli.common import broken_offering, echo_json, load_registry, unkno
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_offerings(output_format: str) -> None:
     """List every offering: provider, model, model id, where the id sits in a payload."""
-    from registry.report.reporters import text_table
+    from registry.report.escapes import text_table
 
     registry = load_registry()
     rows = [
@@ -38,7 +38,7 @@ def list_offerings(output_format: str) -> None:
 @click.option("--schema", "raw", is_flag=True, help="Print the schema file itself.")
 def show(offering: str, raw: bool) -> None:
     """Show one OFFERING: identity, sources, notes, parameters and rules."""
-    from registry.report.reporters import text_table
+    from registry.report.escapes import text_table
     from registry.schema.index import NO_DEFAULT, constraint_label, index_of, type_label
     from registry.schema.sources import sources_of
     from registry.tools.upstream.provenance import upstream_lines

@@ -11,14 +11,27 @@ import click
 from registry.base.errors import ConfigError, UnknownOffering
 from registry.cli.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, broken_offering, fail_on_option, fails,
                                  load_registry, unknown_name)
-from registry.report.reporters import REPORTERS, Summary
+from registry.io.results import Summary
+from registry.report.reporters import REPORTERS
+
+
+class _Formats(click.Choice):
+    """The `--format` choices: the reporters table as it is when the command runs, so a
+    reporter registered after this module was imported is offered too."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True  # what click.Choice.__init__ sets besides the choices
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(REPORTERS)
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--offering", metavar="PROVIDER/MODEL",
               help="Check every payload against this offering instead of detecting it.")
-@click.option("--format", "output_format", type=click.Choice(list(REPORTERS)), default="text", show_default=True,
+@click.option("--format", "output_format", type=_Formats(), default="text", show_default=True,
               help="text for people; json (documented shape); github workflow annotations; SARIF 2.1.0.")
 @fail_on_option("error", "a finding")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,

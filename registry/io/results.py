@@ -1,8 +1,9 @@
-"""The outcome of checking one payload of one file: what the reporters print."""
+"""The outcome of checking one payload of one file, and the counts over a run: what the
+reporters print."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from registry.base.catalog import RULES
 from registry.base.findings import Finding, Severity
@@ -31,3 +32,33 @@ class Result:
     def unreadable(self) -> bool:
         """The payload (or its whole file) could not be read, so nothing was checked."""
         return any(RULES[f.rule].family == "input" for f in self.findings)
+
+
+@dataclass(slots=True)
+class Summary:
+    """The counts over a run of `capreg validate`, which every reporter ends with."""
+
+    files: int = 0
+    payloads: int = 0
+    valid: int = 0
+    invalid: int = 0
+    unreadable: int = 0  # payloads (or whole files) that could not be read
+    by_severity: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
+
+    def add(self, result: Result) -> None:
+        self.payloads += 1
+        if result.unreadable:
+            self.unreadable += 1
+        elif result.valid:
+            self.valid += 1
+        else:
+            self.invalid += 1
+        for finding in result.findings:
+            self.by_severity[finding.severity] += 1 + finding.omitted
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "files": self.files, "payloads": self.payloads, "valid": self.valid, "invalid": self.invalid,
+            "unreadable": self.unreadable, "errors": self.by_severity[Severity.ERROR],
+            "warnings": self.by_severity[Severity.WARNING], "infos": self.by_severity[Severity.INFO],
+        }

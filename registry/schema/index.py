@@ -12,11 +12,9 @@ from typing import Any
 from urllib.parse import urldefrag
 
 from registry.base import pointers
+from registry.schema.keywords import KEYWORDS, RulePlan
 from registry.schema.tree import Offering, Registry
 
-# Rule keywords as the walker collects them: the engine in rules.py gives them meaning.
-RULE_KEYWORDS = ("x-ref", "x-unique", "x-order", "x-together", "x-exclusive", "x-exactly-one-of",
-                 "x-requires", "x-count")
 NO_DEFAULT = object()
 
 Layer = tuple[dict[str, Any], str]  # a schema object and the URI its relative $refs resolve against
@@ -47,15 +45,6 @@ class Parameter:
     @property
     def ignored(self) -> str | None:
         return self.facts.get("x-ignored")
-
-
-@dataclass(frozen=True, slots=True)
-class RulePlan:
-    """A rule keyword found in the schema, and the payload location it applies to."""
-
-    keyword: str
-    tokens: tuple[str, ...]  # where the keyword sits, as a pointer pattern
-    argument: Any
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # one per offering: identity is equality, and it hashes
@@ -152,7 +141,7 @@ class _Walker:
             self.parameters.append(Parameter(pointers.to_pointer(tokens), tokens, required, variant, facts))
         if variant is None:
             for schema, _ in layers:
-                self.rules.extend(RulePlan(k, tokens, schema[k]) for k in RULE_KEYWORDS if k in schema)
+                self.rules.extend(RulePlan(k, tokens, schema[k]) for k in KEYWORDS if k in schema)
         self._children(layers, seen, tokens, variant)
         for schema, uri in layers:
             for keyword in ("oneOf", "anyOf"):

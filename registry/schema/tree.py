@@ -29,6 +29,7 @@ from urllib.parse import urldefrag, urljoin
 
 from registry.base import pointers
 from registry.base.errors import RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
+from registry.schema.keywords import KEYWORDS, meta_schema
 from registry.schema.patterns import PatternError, matcher
 
 # `.invalid` is reserved (RFC 2606): this host can never be reached, even by mistake.
@@ -385,21 +386,34 @@ def _check_schema(relative: str, document: Any, located: list[tuple[pointers.Pat
                 matcher(expression)
             except PatternError as exc:
                 raise SchemaFileError(relative, f"pattern {exc}", f"{pointers.to_pointer(path)}/{where}") from None
-    shapes = _annotation_shapes()[relative.startswith(f"{COMMON_DIR}/")]
+    shapes = _annotation_shapes(tuple(KEYWORDS))[relative.startswith(f"{COMMON_DIR}/")]
     error = next(iter(shapes.iter_errors(document)), None)
     if error is not None:
         raise SchemaFileError(relative, f"malformed annotation: {error.message}", pointers.to_pointer(error.instance_path))
 
 
-@functools.cache
-def _annotation_shapes() -> tuple[Any, Any]:
+def offering_meta_schema() -> dict[str, Any]:
+    """capreg's meta-schema for offering files, the same for every tree: the shipped
+    meta/offering.schema.json with the rule keywords registered now (a tree of one's own
+    needs no copy of it). The caller must not change it."""
+    return _composed_meta_schema(tuple(KEYWORDS))
+
+
+@functools.lru_cache(maxsize=4)
+def _composed_meta_schema(keywords: tuple[str, ...]) -> dict[str, Any]:
+    # Keyed by the registered keywords: one registered later gets a meta-schema with it.
+    meta_path = shipped_schema_root() / META_DIR / "offering.schema.json"
+    return meta_schema(json.loads(meta_path.read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=4)
+def _annotation_shapes(keywords: tuple[str, ...]) -> tuple[Any, Any]:
     """jsonschema-rs validators of the `x-` annotations capreg's code reads, for an offering
-    file and for a file under common/: the shapes of capreg's own meta-schema, which a
-    tree of one's own may lack or differ from (its other rules are `capreg lint`'s)."""
+    file and for a file under common/: the shapes of `offering_meta_schema` (its other rules,
+    such as the root annotations an offering must carry, are `capreg lint`'s)."""
     import jsonschema_rs
 
-    meta_path = shipped_schema_root() / META_DIR / "offering.schema.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta = _composed_meta_schema(keywords)
     annotations = {k: v for k, v in meta["properties"].items() if k.startswith("x-") and k != "x-provider"}
     subschema = {"$ref": "#/$defs/subschema", "$defs": meta["$defs"]}
     return (jsonschema_rs.Draft202012Validator({**subschema, "properties": annotations}, validate_formats=False),

@@ -26,6 +26,7 @@ from registry.base.errors import GitRefError
 from registry.base.findings import Finding, Severity
 from registry.base.text import bound, code, show
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
+from registry.schema.keywords import KEYWORDS
 from registry.schema.tree import Registry, load
 
 # Version 2 of the JSON shape: each change is a finding (rule, severity, pointer, message,
@@ -209,17 +210,14 @@ def _type_changes(old: Parameter, new: Parameter) -> list[tuple[str, dict[str, s
     return [("type-widened", types)]
 
 
-# Every rule keyword holds a list of independent rules (groups, pairs, counts), except x-ref,
-# whose list is the patterns of one rule.
-WHOLE_RULE_KEYWORDS = frozenset({"x-ref"})
-
-
 def _rule_changes(offering: str, old: OfferingIndex, new: OfferingIndex) -> list[Finding]:
     def plans(index: OfferingIndex) -> dict[tuple[str, str], Counter[str]]:
         found: dict[tuple[str, str], Counter[str]] = {}
         for plan in index.rules:
             where = "/" + "/".join(plan.tokens) if plan.tokens else ""
-            entries = [plan.argument] if plan.keyword in WHOLE_RULE_KEYWORDS or not isinstance(plan.argument, list) \
+            # A keyword's list holds independent rules (groups, pairs, counts) unless its class says
+            # the argument is one rule as a whole (x-ref's patterns).
+            entries = [plan.argument] if KEYWORDS[plan.keyword].whole or not isinstance(plan.argument, list) \
                 else plan.argument
             found.setdefault((plan.keyword, where), Counter()).update(show(entry) for entry in entries)
         return found

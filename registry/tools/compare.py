@@ -308,7 +308,7 @@ def _where(cell: Cell) -> str:
 
 def render_text(comparisons: list[Comparison], registry: Registry) -> str:
     """A table per concept: one line per offering, then the differences found."""
-    from registry.report.reporters import text_table
+    from registry.report.escapes import text_table
 
     out: list[str] = []
     for comparison in comparisons:
@@ -331,7 +331,7 @@ def render_text(comparisons: list[Comparison], registry: Registry) -> str:
 
 def render_markdown(comparisons: list[Comparison]) -> str:
     """Per model: a concept × offering table and the list of differences."""
-    from registry.report.reporters import markdown_cell
+    from registry.report.escapes import markdown_cell
 
     def cell_text(cell: Cell) -> str:
         if not cell.present:

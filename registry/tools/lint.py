@@ -1,5 +1,6 @@
 """Checks of the schema files themselves, beyond what loading needs: the Draft 2020-12
-meta-schema, capreg's own meta-schema (schemas/meta/offering.schema.json), and the
+meta-schema, capreg's own meta-schema (schemas/meta/offering.schema.json with the argument
+schema of every x- rule keyword: `offering_meta_schema`, the same for every tree), and the
 cross-file facts a meta-schema cannot see (known concepts, properties of a known concept
 left untagged, cited sources, unique titles).
 
@@ -17,9 +18,7 @@ from registry.base.pointers import to_pointer
 from registry.schema.index import index_of
 from registry.schema.jsonformat import format_json
 from registry.schema.sources import source_problems
-from registry.schema.tree import BASE_URI, COMMON_DIR, META_DIR, Registry
-
-OFFERING_META = f"{BASE_URI}{META_DIR}/offering.schema.json"
+from registry.schema.tree import BASE_URI, COMMON_DIR, META_DIR, Registry, offering_meta_schema
 
 
 def lint(registry: Registry) -> list[Finding]:
@@ -31,9 +30,7 @@ def lint(registry: Registry) -> list[Finding]:
     problems = [rule("file-unusable").finding(getattr(error, "pointer", None) or "", file=relative,
                                               detail=str(error).removeprefix(relative).lstrip(": "))
                 for relative, error in registry.problems.items()]
-    meta = registry.documents.get(OFFERING_META)
-    if meta is None:
-        return [*problems, rule("meta-missing").finding("", file=f"{META_DIR}/offering.schema.json")]
+    meta = offering_meta_schema()
     offering_check = Draft202012Validator(meta)
     common_check = Draft202012Validator({**meta["$defs"]["common"], "$defs": meta["$defs"]})
 

@@ -116,7 +116,7 @@ def _audio(action: str, audio: float, output: float) -> Treatment:
 
 
 def render_text(plans: tuple[ModePlan, ...], video: float, audio: float) -> str:
-    from registry.report.reporters import text_table
+    from registry.report.escapes import text_table
 
     rows = [("MODE", "OUTPUT", "VIDEO", "AUDIO")]
     rows += [(p.mode, f"{p.output:.2f} s", p.video.text, p.audio.text) for p in plans]

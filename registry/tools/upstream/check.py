@@ -456,7 +456,7 @@ def _line(finding: Finding) -> str:
 
 
 def render_markdown(report: UpstreamReport) -> str:
-    from registry.report.reporters import markdown_cell
+    from registry.report.escapes import markdown_cell
 
     out = []
     for checked in report.documents:

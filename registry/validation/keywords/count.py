@@ -1,0 +1,88 @@
+"""`x-count`: how many items of a kind an array holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from registry.base import pointers
+from registry.base.catalog import Rule
+from registry.base.findings import Finding, Listing, Severity
+from registry.base.text import code
+from registry.schema.keywords import Keyword, RulePlan
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists, hashable
+
+
+class Count(Keyword):
+    name = "x-count"
+    rule = Rule("count", Severity.ERROR, "cross-field", "How many items of a kind an array may hold.",
+                "{name} holds {found} {label}{condition}; expected {expected}", "x-count")
+    argument_schema = {
+        "description": "A list of `{\"in\": pattern-of-array, \"where\": {property: [values]}, \"min\": n, "
+                       "\"max\": n, \"label\": text, \"when\": pattern, \"unless\": pattern}`: the number of items "
+                       "of the array whose `property` is one of `values` lies in `[min, max]`; applied only when "
+                       "`when` is present / `unless` is absent. The finding points at the array.",
+        "type": "array",
+        "items": {
+            "type": "object", "required": ["in", "where", "label"],
+            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
+            "additionalProperties": False,
+            "properties": {
+                "in": POINTER_PATTERN,
+                "where": {"type": "object", "minProperties": 1, "maxProperties": 1,
+                          "additionalProperties": {"type": "array", "minItems": 1}},
+                "min": {"type": "integer", "minimum": 0},
+                "max": {"type": "integer", "minimum": 0},
+                "label": {"type": "string", "minLength": 1},
+                "when": POINTER_PATTERN,
+                "unless": POINTER_PATTERN,
+            },
+        },
+    }
+    where = "the root"
+    example = "a sync.so request with two audio inputs and no `segments`."
+
+    @classmethod
+    def prepare(cls, plan: RulePlan) -> Check:
+        rule = cls.rule
+        specs = []
+        for spec in plan.argument:
+            ((field, accepted),) = spec["where"].items()
+            when, unless = spec.get("when"), spec.get("unless")
+            low, high = spec.get("min"), spec.get("max")
+            condition = f" when {code(when)} is given" if when else (f" without {code(unless)}" if unless else "")
+            specs.append((pointers.parse(when) if when else None, pointers.parse(unless) if unless else None,
+                          pointers.parse(spec["in"]), field, frozenset(accepted), low, high, condition, spec["label"], unless))
+
+        def check_count(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+            found = []
+            for when, unless, where, field, accepted, low, high, condition, label, unless_text in specs:
+                if (when is not None and not exists(payload, when)) or exists(payload, unless):
+                    continue
+                arrays = Reached(payload, where, pointers.values(payload, where))
+                for array in arrays.values:
+                    if type(array) is not list:
+                        continue
+                    count = sum(1 for item in array if type(item) is dict and hashable(kind := item.get(field))
+                                and kind in accepted)
+                    if ((low is None or count >= low) and (high is None or count <= high)) or not listing.wants(rule.id):
+                        continue
+                    path = arrays.path_of(array)
+                    found.append(rule.finding(
+                        pointers.to_pointer(path),
+                        hint=f"add {code(unless_text)} to use more" if unless_text and high is not None and count > high else None,
+                        name=code(path[-1] if path else ""), expected=_expectation(low, high), label=label,
+                        condition=condition, found=count,
+                    ))
+            return found
+
+        return check_count
+
+
+def _expectation(low: int | None, high: int | None) -> str:
+    if low is not None and low == high:
+        return f"exactly {low}"
+    if high is None:
+        return f"at least {low}"
+    if low is None or low == 0:
+        return "none" if high == 0 else f"at most {high}"
+    return f"between {low} and {high}"

@@ -1,0 +1,49 @@
+"""`x-exactly-one-of`: exactly one of several payload locations is present."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from registry.base import pointers
+from registry.base.catalog import Rule
+from registry.base.findings import Finding, Listing, Severity
+from registry.base.text import code
+from registry.schema.keywords import Keyword, RulePlan
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists, pointer_to
+
+
+class ExactlyOneOf(Keyword):
+    name = "x-exactly-one-of"
+    rule = Rule("exactly-one-of", Severity.ERROR, "cross-field", "Exactly one of several payload locations must be present.",
+                "exactly one of {group} must be given; found {found}", "x-exactly-one-of")
+    argument_schema = {
+        "description": "A list of groups of patterns: exactly one location of a group is present. The finding "
+                       "points at the object the keyword sits on.",
+        "type": "array", "items": {"type": "array", "minItems": 2, "items": POINTER_PATTERN},
+    }
+    where = "the root"
+    example = "a Runware sync-3 task with both `inputs.audio` and `settings.segments`."
+
+    @classmethod
+    def prepare(cls, plan: RulePlan) -> Check:
+        rule = cls.rule
+        groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
+
+        def check_exactly_one(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+            found = []
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
+                for group, patterns in groups:
+                    present = [p for p, tokens in zip(group, patterns) if exists(payload, tokens)]
+                    if len(present) == 1 or not listing.wants(rule.id):
+                        continue
+                    counted = "none" if not present else f"{len(present)}: " + ", ".join(code(p) for p in present)
+                    found.append(rule.finding(
+                        pointer_to(reached, obj),
+                        hint="remove all but one" if present else f"add one of {', '.join(code(p) for p in group)}",
+                        group=", ".join(code(p) for p in group), found=counted,
+                    ))
+            return found
+
+        return check_exactly_one

@@ -1,0 +1,46 @@
+"""`x-exclusive`: properties of an object of which at most one is given."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from registry.base.catalog import Rule
+from registry.base.findings import Finding, Listing, Severity
+from registry.base.text import code
+from registry.schema.keywords import Keyword, RulePlan
+from registry.validation.keywords.common import NAMES, Check, Reached, pointer_to
+
+
+class Exclusive(Keyword):
+    name = "x-exclusive"
+    rule = Rule("mutually-exclusive", Severity.ERROR, "cross-field", "Properties that cannot be used together.",
+                "{name} cannot be used together with {other}", "x-exclusive")
+    argument_schema = {
+        "description": "A list of groups of property names: at most one of a group. The finding points at each "
+                       "later member present.",
+        "type": "array", "items": NAMES,
+    }
+    where = "an object"
+    example = "`boundingBoxes` and `coordinates` in one `activeSpeakerDetection`."
+
+    @classmethod
+    def prepare(cls, plan: RulePlan) -> Check:
+        rule = cls.rule
+        groups = [tuple(group) for group in plan.argument]
+
+        def check_exclusive(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+            found = []
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
+                for group in groups:
+                    present = [name for name in group if name in obj]
+                    for later in (name for name in present[1:] if listing.wants(rule.id)):
+                        found.append(rule.finding(
+                            pointer_to(reached, obj, later),
+                            hint=f"keep only one of {', '.join(code(p) for p in present)}",
+                            name=code(later), other=code(present[0]),
+                        ))
+            return found
+
+        return check_exclusive

@@ -1,0 +1,55 @@
+"""`x-ref`: a string names an id defined elsewhere in the payload."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from registry.base import pointers
+from registry.base.catalog import Rule
+from registry.base.findings import Finding, Listing, Severity
+from registry.base.text import code
+from registry.schema.keywords import Keyword, RulePlan
+from registry.schema.tree import closest
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, ids, shown
+
+
+class Ref(Keyword):
+    name = "x-ref"
+    rule = Rule("ref-unknown", Severity.ERROR, "cross-field", "A reference names an id that no input defines.",
+                "{name} is {found}, but no {targets} has that id; defined: {defined}", "x-ref")
+    argument_schema = {
+        "description": "The value must equal a value found at one of the patterns, e.g. "
+                       "`[\"/inputs/audio/*/id\", \"/inputs/speech/*/id\"]`. The finding points at the reference.",
+        "type": "array", "minItems": 1, "items": POINTER_PATTERN,
+    }
+    where = "a string property"
+    example = "a Runware segment with `\"ref\": \"part-3\"` when the audio inputs are `part-1` and `part-2`."
+    whole = True
+
+    @classmethod
+    def prepare(cls, plan: RulePlan) -> Check:
+        rule = cls.rule
+        targets = [pointers.parse(p) for p in plan.argument]
+        described = " or ".join(code(p) for p in plan.argument)
+
+        def check_refs(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+            references = [v for v in reached.values if type(v) is str]
+            if not references:
+                return []
+            defined = dict.fromkeys(v for t in targets for v in pointers.values(payload, t) if hashable(v))
+            if all(reference in defined for reference in references):
+                return []
+            candidates = [d for d in defined if isinstance(d, str)]
+            found = []
+            for path, value in pointers.expand(payload, plan.tokens):
+                if isinstance(value, str) and value not in defined and listing.wants(rule.id):
+                    suggestion = closest(value, candidates)
+                    found.append(rule.finding(
+                        pointers.to_pointer(path),
+                        hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else f"give an input the id {shown(value)}",
+                        name=code(path[-1]), found=shown(value), targets=described, defined=ids(defined),
+                    ))
+            return found
+
+        return check_refs

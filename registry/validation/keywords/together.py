@@ -1,0 +1,49 @@
+"""`x-together`: properties of an object that are given all or none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from registry.base.catalog import Rule
+from registry.base.findings import Finding, Listing, Severity
+from registry.base.text import code
+from registry.schema.keywords import Keyword, RulePlan
+from registry.validation.keywords.common import NAMES, Check, Reached, pointer_to
+
+
+class Together(Keyword):
+    name = "x-together"
+    rule = Rule("co-required", Severity.ERROR, "cross-field", "Properties that are only meaningful together.",
+                "{missing} is required when {present} is given: {group} are used together", "x-together")
+    argument_schema = {
+        "description": "A list of groups of property names: all or none of a group. The finding points at each "
+                       "missing member.",
+        "type": "array", "items": NAMES,
+    }
+    where = "an object"
+    example = "`audioStartTime` without `audioEndTime`."
+
+    @classmethod
+    def prepare(cls, plan: RulePlan) -> Check:
+        rule = cls.rule
+        groups = [tuple(group) for group in plan.argument]
+
+        def check_together(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+            found = []
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
+                for group in groups:
+                    present = [name for name in group if name in obj]
+                    if not present or len(present) == len(group):
+                        continue
+                    for missing in (name for name in group if name not in obj and listing.wants(rule.id)):
+                        found.append(rule.finding(
+                            pointer_to(reached, obj, missing),
+                            hint=f"add {code(missing)} or remove {', '.join(code(p) for p in present)}",
+                            missing=code(missing), present=" and ".join(code(p) for p in present),
+                            group=" and ".join(code(n) for n in group),
+                        ))
+            return found
+
+        return check_together

@@ -1,0 +1,55 @@
+"""`x-unique`: the ids found across a group of locations are distinct."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from registry.base import pointers
+from registry.base.catalog import Rule
+from registry.base.findings import Finding, Listing, Severity
+from registry.base.text import code
+from registry.schema.keywords import Keyword, RulePlan
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, identity, shown
+
+
+class Unique(Keyword):
+    name = "x-unique"
+    rule = Rule("id-duplicate", Severity.ERROR, "cross-field", "Ids that references point at must be unique.",
+                "id {found} is used twice ({first} and here); ids in {targets} must be unique", "x-unique")
+    argument_schema = {
+        "description": "A list of groups of patterns; the values found across one group must be distinct. "
+                       "The finding points at the second occurrence.",
+        "type": "array", "items": {"type": "array", "minItems": 1, "items": POINTER_PATTERN},
+    }
+    where = "the root"
+    example = "two sync.so audio inputs with `\"refId\": \"a\"`."
+
+    @classmethod
+    def prepare(cls, plan: RulePlan) -> Check:
+        rule = cls.rule
+        groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
+
+        def check_unique(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+            found = []
+            for group, patterns in groups:
+                ids = [identity(v) for t in patterns for v in pointers.values(payload, t) if hashable(v)]
+                if len(set(ids)) == len(ids):
+                    continue
+                first_seen: dict[Any, pointers.Path] = {}
+                for path, value in (hit for t in patterns for hit in pointers.expand(payload, t)):
+                    if not hashable(value):
+                        continue
+                    key = identity(value)
+                    if key not in first_seen:
+                        first_seen[key] = path
+                        continue
+                    if not listing.wants(rule.id):
+                        continue
+                    found.append(rule.finding(
+                        pointers.to_pointer(path), hint="give every input its own id",
+                        found=shown(value), first=pointers.to_pointer(first_seen[key]),
+                        targets=", ".join(code(p) for p in group),
+                    ))
+            return found
+
+        return check_unique
