@@ -81,7 +81,7 @@ def test_lipsync_2_sync_mode_defaults_across_providers(real):
     row = registry.compare(real, "lipsync-2").row("sync_mode")
     defaults = {cell.offering: cell.default for cell in row.cells}
     assert defaults == {"runware/lipsync-2": "bounce", "fal/lipsync-2": "cut_off", "replicate/lipsync-2": "loop",
-                        "scenario/lipsync-2": "loop", "sync/lipsync-2": "bounce"}
+                        "scenario/lipsync-2": "loop", "sync/lipsync-2": "loop"}
     assert {c.offering: c.path for c in row.cells}["runware/lipsync-2"] == "/providerSettings/sync/syncMode"
     assert "default-differs" in [d.rule for d in row.differences]
 
