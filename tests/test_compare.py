@@ -104,8 +104,8 @@ def test_every_cell_says_name_path_type_default_values_required_and_presence(rea
 
 
 def test_a_concept_carried_only_through_a_part_is_present_via_that_part(real):
-    cell = compare(real, "lipsync-2").row("text_to_speech").cell("replicate/lipsync-2")
-    assert (cell.present, cell.path, cell.via) == (True, "/text", "tts_text")
+    cell = compare(real, "sync-3").row("tts_settings").cell("sync/sync-3")
+    assert (cell.present, cell.path, cell.via) == (True, "/input/*/provider/stability", "tts_stability")
 
 
 def test_required_inside_array_items_is_compared_item_to_item(real):
