@@ -81,7 +81,7 @@ def test_lipsync_2_sync_mode_defaults_across_providers(real):
     row = registry.compare(real, "lipsync-2").row("sync_mode")
     defaults = {cell.offering: cell.default for cell in row.cells}
     assert defaults == {"runware/lipsync-2": "bounce", "fal/lipsync-2": "cut_off", "replicate/lipsync-2": "loop",
-                        "scenario/lipsync-2": "loop", "sync/lipsync-2": "bounce"}
+                        "scenario/lipsync-2": "loop", "sync/lipsync-2": "loop"}
     assert {c.offering: c.path for c in row.cells}["runware/lipsync-2"] == "/providerSettings/sync/syncMode"
     assert "default-differs" in [d.rule for d in row.differences]
 
@@ -104,8 +104,8 @@ def test_every_cell_says_name_path_type_default_values_required_and_presence(rea
 
 
 def test_a_concept_carried_only_through_a_part_is_present_via_that_part(real):
-    cell = compare(real, "lipsync-2").row("text_to_speech").cell("replicate/lipsync-2")
-    assert (cell.present, cell.path, cell.via) == (True, "/text", "tts_text")
+    cell = compare(real, "sync-3").row("tts_settings").cell("sync/sync-3")
+    assert (cell.present, cell.path, cell.via) == (True, "/input/*/provider/stability", "tts_stability")
 
 
 def test_required_inside_array_items_is_compared_item_to_item(real):

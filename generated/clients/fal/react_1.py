@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
@@ -37,7 +37,7 @@ class FalReact1Request(RequestModel, offering="fal/react-1"):
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    temperature: float = 0.5
+    temperature: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     """
     Controls the expressiveness of the generation.
     """

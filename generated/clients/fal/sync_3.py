@@ -22,37 +22,37 @@ class ActiveSpeakerDetection(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    auto_detect: bool | MISSING = MISSING
+    auto_detect: bool | None | MISSING = MISSING
     """
     Whether to automatically detect and apply generation to the active speaker.
     """
-    frame_number: int | MISSING = MISSING
+    frame_number: Annotated[int | None | MISSING, Field(ge=0)] = MISSING
     """
     Frame index that corresponds to the provided coordinates for manual speaker selection.
     """
-    coordinates: Annotated[list[int] | MISSING, Field(max_length=2, min_length=2)] = (
-        MISSING
-    )
+    coordinates: Annotated[
+        list[int] | None | MISSING, Field(max_length=2, min_length=2)
+    ] = MISSING
     """
     Reference point [x, y] on the speaker's face in the specified frame_number.
     """
-    bounding_boxes: list[BoundingBox] | MISSING = MISSING
+    bounding_boxes: list[BoundingBox] | None | MISSING = MISSING
     """
     Per-frame array of bounding boxes [x1, y1, x2, y2], or null if no box for that frame. Use instead of frame_number + coordinates.
     """
-    bounding_boxes_url: str | MISSING = MISSING
+    bounding_boxes_url: str | None | MISSING = MISSING
     """
     URL of a JSON file holding the bounding boxes.
     """
-    face_image: str | MISSING = MISSING
+    face_image: str | None | MISSING = MISSING
     """
     Image of the face to select (base64).
     """
-    use_v2: Annotated[bool | MISSING, Field(deprecated=True)] = MISSING
+    use_v2: Annotated[bool | None | MISSING, Field(deprecated=True)] = MISSING
     """
     [DEPRECATED] Use active speaker detection v2.
     """
-    v3: bool | MISSING = MISSING
+    v3: bool | None | MISSING = MISSING
     """
     Use active speaker detection v3.
     """
@@ -60,39 +60,39 @@ class ActiveSpeakerDetection(ClientModel):
 
 class Options(ClientModel):
     """
-    sync-3 generation options (Sync3GenerationOptions), passed through to sync.so.
+    sync-3 generation options (Sync3GenerationOptions), passed through to sync.so; null means none.
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | MISSING = (
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] | None | MISSING = (
         MISSING
     )
     """
     Sync mode; overrides the top-level sync_mode when set.
     """
-    temperature: float | MISSING = MISSING
+    temperature: Annotated[float | None | MISSING, Field(ge=0.0, le=1.0)] = MISSING
     """
     Expressiveness of the generation; ignored by sync-3.
     """
-    occlusion_detection_enabled: bool | MISSING = MISSING
+    occlusion_detection_enabled: bool | None | MISSING = MISSING
     """
     Whether to detect occlusion; ignored by sync-3.
     """
-    model_mode: Literal["lips", "face", "head", "lipsync", "emotion", "talking_head"] | MISSING = (
+    model_mode: Literal["lips", "face", "head", "lipsync", "emotion", "talking_head"] | None | MISSING = (
         MISSING
     )
     """
     Edit region; primarily used by react-1.
     """
-    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | MISSING = (
+    prompt: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] | None | MISSING = (
         MISSING
     )
     """
     Emotion prompt; primarily used by react-1.
     """
-    active_speaker_detection: ActiveSpeakerDetection | MISSING = MISSING
+    active_speaker_detection: ActiveSpeakerDetection | None | MISSING = MISSING
     """
     Active speaker detection configuration (fal's mirror of sync.so's schema).
     """
@@ -118,7 +118,7 @@ class FalSync3Request(RequestModel, offering="fal/sync-3"):
     """
     Lipsync mode when audio and video durations are out of sync.
     """
-    options: Options | MISSING = MISSING
+    options: Options | None | MISSING = MISSING
     """
-    sync-3 generation options (Sync3GenerationOptions), passed through to sync.so.
+    sync-3 generation options (Sync3GenerationOptions), passed through to sync.so; null means none.
     """

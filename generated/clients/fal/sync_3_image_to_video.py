@@ -17,9 +17,9 @@ class FalSync3ImageToVideoRequest(RequestModel, offering="fal/sync-3-image-to-vi
     )
     image_url: str
     """
-    URL of the input image.
+    URL of the input image. sync-3 animates the face in the image so it lip-syncs to the provided audio (image-to-video). Supported image formats: JPEG, PNG and WebP.
     """
     audio_url: str
     """
-    URL of the input audio.
+    URL of the input audio. The output video matches its duration.
     """

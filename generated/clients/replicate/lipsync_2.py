@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, MISSING
+from pydantic import ConfigDict, Field
 from registry.typed import ClientModel, RequestModel
 
 
@@ -17,17 +17,13 @@ class ReplicateLipsync2Request(RequestModel, offering="replicate/lipsync-2"):
     model_config = ConfigDict(
         extra="forbid",
     )
-    video: str
+    video: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")]
     """
     Input video file (.mp4).
     """
-    audio: str
+    audio: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")]
     """
     Input audio file (.wav).
-    """
-    text: str | MISSING = MISSING
-    """
-    Optional text for TTS.
     """
     sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "loop"
     """
@@ -39,9 +35,5 @@ class ReplicateLipsync2Request(RequestModel, offering="replicate/lipsync-2"):
     """
     active_speaker: bool = False
     """
-    Detect active speaker and apply generation to them.
-    """
-    occlusion_detection: bool = False
-    """
-    Detect occlusion during generation.
+    Whether to detect the active speaker (whoever is speaking in the clip will be used for lipsync).
     """

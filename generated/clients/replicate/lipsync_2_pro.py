@@ -17,11 +17,11 @@ class ReplicateLipsync2ProRequest(RequestModel, offering="replicate/lipsync-2-pr
     model_config = ConfigDict(
         extra="forbid",
     )
-    video: str
+    video: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")]
     """
     Input video file (.mp4).
     """
-    audio: str
+    audio: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")]
     """
     Input audio file (.wav).
     """

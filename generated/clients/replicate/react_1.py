@@ -17,17 +17,19 @@ class ReplicateReact1Request(RequestModel, offering="replicate/react-1"):
     model_config = ConfigDict(
         extra="forbid",
     )
-    video: str
+    video: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")]
     """
     Input video file (.mp4).
     """
-    audio: str
+    audio: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")]
     """
     Input audio file (.wav).
     """
-    emotion: str = "neutral"
+    emotion: Literal["happy", "sad", "angry", "disgusted", "surprised", "neutral"] = (
+        "neutral"
+    )
     """
-    Emotion prompt for the generation.
+    Emotion prompt for the generation (single word emotions only).
     """
     model_mode: Literal["lips", "face", "head"] = "face"
     """

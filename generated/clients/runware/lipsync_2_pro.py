@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, MISSING
 from registry.typed import ClientModel, RequestModel
@@ -109,7 +109,7 @@ class Segment(ClientModel):
 
 
 BoundingBox = TypeAliasType(
-    "BoundingBox", Annotated[list[float], Field(max_length=4, min_length=4)]
+    "BoundingBox", Annotated[list[float] | None, Field(max_length=4, min_length=4)]
 )
 
 
@@ -137,7 +137,7 @@ class ActiveSpeakerDetection(ClientModel):
     """
     boundingBoxes: list[BoundingBox] | MISSING = MISSING
     """
-    Per-frame face bounding boxes across the clip. Each box is [x1, y1, x2, y2].
+    Per-frame face bounding boxes across the clip. Each box is [x1, y1, x2, y2], or null for a frame without a box.
     """
 
 
@@ -259,11 +259,15 @@ class RunwareLipsync2ProRequest(RequestModel, offering="runware/lipsync-2-pro"):
     Time-to-live in seconds for generated content. Only applies when outputType is URL.
     """
     safety: Safety | MISSING = MISSING
-    webhookURL: str | MISSING = MISSING
+    webhookURL: Annotated[
+        str | MISSING, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")
+    ] = MISSING
     """
     URL to which JSON responses are sent via HTTP POST when generation tasks complete.
     """
-    uploadEndpoint: str | MISSING = MISSING
+    uploadEndpoint: Annotated[
+        str | MISSING, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")
+    ] = MISSING
     """
     URL to which the generated content is uploaded with HTTP PUT (raw binary body), e.g. a presigned cloud-storage URL.
     """
@@ -274,4 +278,8 @@ class RunwareLipsync2ProRequest(RequestModel, offering="runware/lipsync-2-pro"):
     includeCost: bool = False
     """
     Include task cost in the response.
+    """
+    routing: dict[str, Any] | MISSING = MISSING
+    """
+    Routing options of the task. Runware's generated task map types it as an object; its members are not documented in the sources read.
     """

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, MISSING
 from registry.typed import ClientModel, RequestModel
@@ -83,7 +83,7 @@ class Inputs(ClientModel):
 
 
 BoundingBox = TypeAliasType(
-    "BoundingBox", Annotated[list[float], Field(max_length=4, min_length=4)]
+    "BoundingBox", Annotated[list[float] | None, Field(max_length=4, min_length=4)]
 )
 
 
@@ -111,7 +111,7 @@ class ActiveSpeakerDetection(ClientModel):
     """
     boundingBoxes: list[BoundingBox] | MISSING = MISSING
     """
-    Per-frame face bounding boxes across the clip. Each box is [x1, y1, x2, y2].
+    Per-frame face bounding boxes across the clip. Each box is [x1, y1, x2, y2], or null for a frame without a box.
     """
 
 
@@ -239,11 +239,15 @@ class RunwareReact1Request(RequestModel, offering="runware/react-1"):
     Time-to-live in seconds for generated content. Only applies when outputType is URL.
     """
     safety: Safety | MISSING = MISSING
-    webhookURL: str | MISSING = MISSING
+    webhookURL: Annotated[
+        str | MISSING, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")
+    ] = MISSING
     """
     URL to which JSON responses are sent via HTTP POST when generation tasks complete.
     """
-    uploadEndpoint: str | MISSING = MISSING
+    uploadEndpoint: Annotated[
+        str | MISSING, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")
+    ] = MISSING
     """
     URL to which the generated content is uploaded with HTTP PUT (raw binary body), e.g. a presigned cloud-storage URL.
     """
@@ -254,4 +258,8 @@ class RunwareReact1Request(RequestModel, offering="runware/react-1"):
     includeCost: bool = False
     """
     Include task cost in the response.
+    """
+    routing: dict[str, Any] | MISSING = MISSING
+    """
+    Routing options of the task. Runware's generated task map types it as an object; its members are not documented in the sources read.
     """

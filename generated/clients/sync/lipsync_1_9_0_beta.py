@@ -9,6 +9,15 @@ from pydantic import ConfigDict, Field, MISSING
 from registry.typed import ClientModel, RequestModel
 from typing_extensions import TypeAliasType
 
+SegmentsSec = TypeAliasType(
+    "SegmentsSec", Annotated[list[float], Field(max_length=2, min_length=2)]
+)
+
+
+SegmentsFrame = TypeAliasType(
+    "SegmentsFrame", Annotated[list[int], Field(max_length=2, min_length=2)]
+)
+
 
 class VideoInput1(ClientModel):
     """
@@ -30,15 +39,15 @@ class VideoInput1(ClientModel):
     """
     ID of a video asset from your media library. Either `url` or `assetId` must be provided.
     """
-    segments_secs: Annotated[list[list[float]] | MISSING, Field(deprecated=True)] = (
+    segments_secs: Annotated[list[SegmentsSec] | MISSING, Field(deprecated=True)] = (
         MISSING
     )
     """
     [DEPRECATED] Use the top-level segments array instead. Time range of the video in seconds, e.g. [[10.5, 20.5]]; currently only one segment is supported.
     """
-    segments_frames: Annotated[list[list[int]] | MISSING, Field(deprecated=True)] = (
-        MISSING
-    )
+    segments_frames: Annotated[
+        list[SegmentsFrame] | MISSING, Field(deprecated=True)
+    ] = MISSING
     """
     [DEPRECATED] Use the top-level segments array instead. Frame range of the video, e.g. frames 100 and 200.
     """
@@ -64,15 +73,15 @@ class VideoInput2(ClientModel):
     """
     ID of a video asset from your media library. Either `url` or `assetId` must be provided.
     """
-    segments_secs: Annotated[list[list[float]] | MISSING, Field(deprecated=True)] = (
+    segments_secs: Annotated[list[SegmentsSec] | MISSING, Field(deprecated=True)] = (
         MISSING
     )
     """
     [DEPRECATED] Use the top-level segments array instead. Time range of the video in seconds, e.g. [[10.5, 20.5]]; currently only one segment is supported.
     """
-    segments_frames: Annotated[list[list[int]] | MISSING, Field(deprecated=True)] = (
-        MISSING
-    )
+    segments_frames: Annotated[
+        list[SegmentsFrame] | MISSING, Field(deprecated=True)
+    ] = MISSING
     """
     [DEPRECATED] Use the top-level segments array instead. Frame range of the video, e.g. frames 100 and 200.
     """
@@ -282,7 +291,7 @@ class Options(ClientModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "bounce"
+    sync_mode: Literal["bounce", "loop", "cut_off", "silence", "remap"] = "loop"
     """
     Defines how to handle duration mismatches between video and audio inputs: bounce, loop, cut_off, silence or remap.
     """
