@@ -41,6 +41,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "plan": "registry.cli.plan:plan",
     "fmt": "registry.cli.fmt:fmt_command",
     "generate": "registry.codegen.generate:generate",
+    "editor": "registry.cli.editor:editor",
 }
 
 
