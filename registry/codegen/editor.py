@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urldefrag
 
 from registry.base import pointers
+from registry.base.errors import SchemaFileError
 from registry.base.text import show
 from registry.io.modeline import DRAFT_07, EDITOR, editor_schema_path
 from registry.schema.index import NO_DEFAULT, RulePlan, index_of
@@ -77,7 +78,10 @@ def files(registry: Registry) -> dict[str, str]:
     """Every file under editor/: both flavours of each offering's schema, and the catalog."""
     out: dict[str, str] = {}
     comparisons = {model: compare(registry, model) for model in registry.models()}
-    modes = matrix(registry)["modes"]
+    try:
+        modes = matrix(registry)["modes"]
+    except SchemaFileError:
+        modes = {}  # a tree of one's own need not describe sync modes
     for offering in registry.offerings.values():
         schema = editor_schema(registry, offering, comparisons[offering.model], modes)
         out[editor_schema_path(offering.id)] = format_json(schema)
@@ -157,7 +161,7 @@ class _Bundler:
             out[key] = self._keyword(key, value, base, tokens, concept)
         if isinstance(ref, str):
             target = self._reference(base, ref, tokens, concept)
-            if "$ref" not in target and not (set(out) - ANNOTATIONS):
+            if not (set(out) - ANNOTATIONS):
                 out = {**target, **out}  # annotations only: laid over the target, as the index reads them
             else:
                 out["allOf"] = [target, *out.get("allOf", [])]
@@ -182,9 +186,10 @@ class _Bundler:
         facts = self._facts(node, base)
         concept = facts.get("x-concept")
         out = self.schema(node, base, tokens, concept)
-        if isinstance(out, dict):
-            out["markdownDescription"] = self._property_text(facts, tokens, concept)
-            if facts.get("deprecated") is True:
+        text = self._property_text(facts, tokens, concept)
+        if isinstance(out, dict) and text:
+            out["markdownDescription"] = text
+        if isinstance(out, dict) and facts.get("deprecated") is True:
                 out["deprecationMessage"] = _deprecation(facts)
         return out
 

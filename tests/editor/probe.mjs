@@ -32,7 +32,7 @@ async function askJson(query) {
   const service = jsonService.getLanguageService({ schemaRequestService: schemaRequest });
   service.configure({ validate: true, allowComments: false,
                       schemas: [{ uri: query.schema, fileMatch: ["*.json"] }] });
-  const document = TextDocument.create("file:///workspace/payload.json", "json", 1, query.text);
+  const document = TextDocument.create(`file:///workspace/payload-${query.n}.json`, "json", 1, query.text);
   const parsed = service.parseJSONDocument(document);
   const answer = { diagnostics: diagnostics(await service.doValidation(document, parsed)) };
   if (query.complete != null) {
@@ -50,7 +50,7 @@ async function askYaml(query) {
   const service = yamlService.getLanguageService({ schemaRequestService: schemaRequest, workspaceContext });
   service.configure({ validate: true, hover: true, completion: true,
                       schemas: [{ uri: query.schema, fileMatch: ["*.yaml"] }] });
-  const document = TextDocument.create("file:///workspace/payload.yaml", "yaml", 1, query.text);
+  const document = TextDocument.create(`file:///workspace/payload-${query.n}.yaml`, "yaml", 1, query.text);
   const answer = { diagnostics: diagnostics(await service.doValidation(document, false)) };
   if (query.complete != null) {
     const list = await service.doComplete(document, document.positionAt(query.complete), false);
@@ -63,7 +63,10 @@ async function askYaml(query) {
 }
 
 const answers = [];
-for (const query of input.queries) {
+// yaml-language-server caches parsed documents by URI and version, across services: each
+// query gets a document of its own.
+for (const [n, query] of input.queries.entries()) {
+  query.n = n;
   answers.push(await (query.language === "yaml" ? askYaml(query) : askJson(query)));
 }
 process.stdout.write(JSON.stringify(answers));
