@@ -6,6 +6,7 @@ client and cached outside the tree, in ${XDG_CACHE_HOME:-~/.cache}/capreg/:
 |---|---|---|
 | JSON-Schema-Test-Suite: `tests/draft2020-12/`, `remotes/` | the sdist of the `jsonschema` locked in uv.lock (its `json/` folder), hash from uv.lock | MIT |
 | the SARIF 2.1.0 JSON Schema | npm `@microsoft/sarif-multitool-linux` 5.7.0, `package/sarif-2.1.0.json` | MIT |
+| the editors' language services | npm `vscode-json-languageservice`, `yaml-language-server` and their dependencies, as `tests/editor/package-lock.json` pins them (`npm ci`) | MIT |
 """
 
 from __future__ import annotations
@@ -79,6 +80,28 @@ def sarif_schema() -> Path:
         _extract(archive, "package/", (SARIF_MEMBER.removeprefix("package/"),), staged)
 
     return _cached(f"{name.rsplit('/', 1)[-1]}-{version}", build) / SARIF_MEMBER.removeprefix("package/")
+
+
+EDITOR_PROBE = ROOT / "tests" / "editor"
+
+
+def editor_node_modules() -> Path:
+    """node_modules of tests/editor/, installed by `npm ci` from its lock (no install
+    scripts run), cached under the lock's hash so a changed lock installs afresh."""
+    lock = EDITOR_PROBE / "package-lock.json"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
+
+    def build(work: Path, staged: Path) -> None:
+        npm = shutil.which("npm")
+        if npm is None:
+            raise Unavailable("npm is not installed; it installs the editors' language services")
+        staged.mkdir()
+        for name in ("package.json", "package-lock.json"):
+            shutil.copyfile(EDITOR_PROBE / name, staged / name)
+        _run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(staged)],
+             "npm could not install tests/editor/package-lock.json")
+
+    return _cached(f"editor-probe-{digest}", build) / "node_modules"
 
 
 def fetched(fetch: Callable[[], Path]) -> Path:

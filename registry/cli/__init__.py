@@ -42,6 +42,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "fmt": "registry.cli.fmt:fmt_command",
     "upstream": "registry.cli.upstream:upstream",
     "generate": "registry.codegen.generate:generate",
+    "editor": "registry.cli.editor:editor",
 }
 
 

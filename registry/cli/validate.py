@@ -43,8 +43,9 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
              quiet: bool, jobs: int) -> None:
     """Validate request payload FILES (JSON, YAML, JSONL; - for stdin).
 
-    The offering of each payload is, in this order: --offering; the [tool.capreg.offerings]
-    mapping of the nearest pyproject.toml; the model id inside the payload.
+    The offering of each payload is, in this order: --offering; a YAML file's
+    `# yaml-language-server: $schema=` line naming one of capreg's editor schemas; the
+    [tool.capreg.offerings] mapping of the nearest pyproject.toml; the model id inside the payload.
     """
     from registry.io.batch import check_files, default_jobs
     from registry.io.config import find_offering_map
@@ -78,7 +79,8 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
         reporter = REPORTERS[output_format](out)
     summary = Summary()
     failed = unreadable = False
-    for display, results in check_files(list(files), offering_for, registry, jobs or default_jobs()):
+    for display, results in check_files(list(files), offering_for, registry, jobs or default_jobs(),
+                                        modelines=offering is None):
         summary.files += 1
         reporter.file_begin(display)
         for result in results:

@@ -27,7 +27,7 @@ import click
 from registry.base.errors import GenerateError
 from registry.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
 from registry.codegen import clients as codegen
-from registry.codegen import docs
+from registry.codegen import docs, editor, registry_json
 from registry.schema.tree import Registry
 
 MANIFEST = ".capreg-manifest.json"
@@ -62,6 +62,8 @@ def outputs(registry: Registry) -> dict[str, str]:
         for offering in modules:
             files[codegen.module_path(offering)] = codegen.client_module(registry, offering)
     files.update(docs.pages(registry))
+    files.update(editor.files(registry))
+    files.update(registry_json.files(registry))
     return dict(sorted(files.items()))
 
 

@@ -27,14 +27,17 @@ def display_name(name: str) -> str:
     return "<stdin>" if name == payloads.STDIN else name
 
 
-def results(name: str, offering: str | None, registry: Registry) -> Iterator[Result]:
-    """The result of every payload of one file, as it is read."""
+def results(name: str, offering: str | None, registry: Registry, modelines: bool = True) -> Iterator[Result]:
+    """The result of every payload of one file, as it is read. With `modelines`, a YAML
+    file's yaml-language-server modeline that names an editor schema of capreg's names the
+    offering, before `offering` (the file's own statement is more specific than a glob)."""
     display = display_name(name)
     for payload in payloads.read(name):
         if payload.problem is not None:
             yield Result(display, payload.index, payload.line, offering, (payload.problem,))
             continue
-        report = validate(payload.value, offering, registry=registry)
+        chosen = payload.named if modelines and payload.named else offering
+        report = validate(payload.value, chosen, registry=registry)
         yield Result(display, payload.index, payload.line, report.offering, report.findings,
                      _positions(payload, report.findings))
 
@@ -56,10 +59,10 @@ def _streamed(name: str) -> bool:
     return name == payloads.STDIN or name.lower().endswith(payloads.JSONL_SUFFIXES)
 
 
-def _check_in_worker(task: tuple[str, str | None]) -> tuple[Result, ...]:
+def _check_in_worker(task: tuple[str, str | None, bool]) -> tuple[Result, ...]:
     assert _worker_registry is not None
-    name, offering = task
-    return tuple(results(name, offering, _worker_registry))
+    name, offering, modelines = task
+    return tuple(results(name, offering, _worker_registry, modelines))
 
 
 def default_jobs() -> int:
@@ -70,27 +73,27 @@ def default_jobs() -> int:
 
 
 def check_files(files: list[str], offering_for: Callable[[str], str | None], registry: Registry,
-                jobs: int) -> Iterator[tuple[str, Iterator[Result]]]:
-    """(display name, results) for every file, in order."""
+                jobs: int, modelines: bool = True) -> Iterator[tuple[str, Iterator[Result]]]:
+    """(display name, results) for every file, in order; `modelines` as for `results`."""
     global _worker_registry
     parallel = [name for name in files if not _streamed(name)]
     workers = min(jobs, len(parallel) // FILES_PER_WORKER)
     if workers < 2 or "fork" not in _start_methods():
         for name in files:
-            yield display_name(name), results(name, offering_for(name), registry)
+            yield display_name(name), results(name, offering_for(name), registry, modelines)
         return
 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     _worker_registry = registry
-    tasks = [(name, offering_for(name)) for name in parallel]
+    tasks = [(name, offering_for(name), modelines) for name in parallel]
     chunk = max(1, len(tasks) // (workers * 8))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         checked = pool.map(_check_in_worker, tasks, chunksize=chunk)
         for name in files:
             if _streamed(name):
-                yield display_name(name), results(name, offering_for(name), registry)
+                yield display_name(name), results(name, offering_for(name), registry, modelines)
             else:
                 yield display_name(name), iter(next(checked))
 

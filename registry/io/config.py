@@ -23,6 +23,7 @@ from registry.base.errors import ConfigError
 class OfferingMap:
     base: Path
     rules: tuple[tuple[re.Pattern[str], str], ...]
+    entries: tuple[tuple[str, str], ...] = ()  # the table as written: glob -> offering template
 
     def offering_for(self, file: str) -> str | None:
         try:
@@ -54,7 +55,8 @@ def _read(pyproject: Path) -> OfferingMap | None:
         return None
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise ConfigError(f"{pyproject}: [tool.capreg.offerings] must map glob strings to offering ids")
-    return OfferingMap(pyproject.parent.resolve(), tuple((_compile(glob), value) for glob, value in table.items()))
+    return OfferingMap(pyproject.parent.resolve(), tuple((_compile(glob), value) for glob, value in table.items()),
+                       tuple(table.items()))
 
 
 def _compile(glob: str) -> re.Pattern[str]:

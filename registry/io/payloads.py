@@ -35,6 +35,7 @@ from registry.base.findings import Finding
 from registry.base.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_VALUES, MAX_YAML_NODES
 from registry.base.pointers import to_pointer
 from registry.base.text import half_surrogate, not_unicode_text, shortened
+from registry.io.modeline import modeline_offering
 
 STDIN = "-"
 JSON_SUFFIXES = (".json",)
@@ -52,6 +53,7 @@ class Payload:
     problem: Finding | None = None
     source: str | None = field(default=None, repr=False)  # the text it was parsed from, to locate findings
     syntax: str = "json"  # json | yaml
+    named: str | None = None  # the offering a yaml-language-server modeline names (registry.io.modeline)
 
 
 def read(name: str) -> Iterator[Payload]:
@@ -350,6 +352,7 @@ def _parse_yaml(text: str) -> Iterator[Payload]:
     except yaml.YAMLError as exc:
         raise fail(problem(exc)) from None
     constructor = JsonCompatibleLoader("")
+    named = modeline_offering(text)
     for index, node in enumerate(documents):
         if node is None:
             continue
@@ -363,7 +366,8 @@ def _parse_yaml(text: str) -> Iterator[Payload]:
         not_json = _not_json(value)
         if not_json:
             raise fail(not_json)
-        yield Payload(index, node.start_mark.line + 1 if len(documents) > 1 else None, value, source=text, syntax="yaml")
+        yield Payload(index, node.start_mark.line + 1 if len(documents) > 1 else None, value, source=text, syntax="yaml",
+                      named=named)
 
 
 def _check_yaml_events(events: Iterator[Any], fail: Callable[[str], ReadError]) -> None:
