@@ -32,7 +32,7 @@ def results(name: str, offering: str | None, registry: Registry) -> Iterator[Res
     display = display_name(name)
     for payload in payloads.read(name):
         if payload.problem is not None:
-            yield Result(display, payload.index, payload.line, offering, (payload.problem,))
+            yield Result(display, payload.index, payload.line, offering, (payload.problem,), (payload.problem_position,))
             continue
         report = validate(payload.value, offering, registry=registry)
         yield Result(display, payload.index, payload.line, report.offering, report.findings,
@@ -46,8 +46,8 @@ def _positions(payload: payloads.Payload, findings: tuple[Any, ...]) -> tuple[An
     from registry.io.positions import locate_all
 
     located = locate_all(payload.source, payload.syntax, [f.pointer for f in findings], payload.index)
-    if payload.line is not None and payload.syntax == "json":  # a JSONL line: its text is that line
-        located = [(payload.line + p[0] - 1, p[1]) if p else None for p in located]
+    if payload.origin != 1:  # a JSONL line or one of several documents: its text starts further down
+        located = [(payload.origin + p[0] - 1, p[1]) if p else None for p in located]
     return tuple(located)
 
 
