@@ -99,10 +99,12 @@ def test_unreadable_files_exit_2_and_the_others_are_still_checked(tmp_path, name
 
 def test_missing_file_and_directory(tmp_path):
     good = write(tmp_path / "good.json", json.dumps(GOOD))
-    result = run("validate", str(tmp_path / "nope.json"), str(tmp_path), good)
+    (tmp_path / "empty").mkdir()
+    result = run("validate", str(tmp_path / "nope.json"), str(tmp_path / "empty"), good)
     assert result.exit_code == 2
     assert f"{tmp_path / 'nope.json'}: error[file-unreadable] (payload): cannot read the file: No such file or directory" in result.output
-    assert f"{tmp_path}: error[file-unreadable] (payload): cannot read the file: it is a directory" in result.output
+    assert (f"{tmp_path / 'empty'}: error[file-unreadable] (payload): cannot read the file: it is a directory with no "
+            "payload files in it") in result.output
     assert f"{good}: ok (sync/toy)" in result.output
 
 

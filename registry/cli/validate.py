@@ -28,12 +28,13 @@ from registry.report.reporters import REPORTERS, Summary
               help="Worker processes for many files; 0 (default) uses every CPU when there are enough files.")
 def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, color: str,
              quiet: bool, jobs: int) -> None:
-    """Validate request payload FILES (JSON, YAML, JSONL; - for stdin).
+    """Validate request payload FILES (JSON, YAML, JSONL; - for stdin). A directory is
+    searched for payload files, and a quoted glob pattern ('payloads/**/*.json') expanded.
 
     The offering of each payload is, in this order: --offering; the [tool.capreg.offerings]
     mapping of the nearest pyproject.toml; the model id inside the payload.
     """
-    from registry.io.batch import check_files, default_jobs
+    from registry.io.batch import check_files, default_jobs, expand
     from registry.io.config import find_offering_map
 
     registry = load_registry()
@@ -65,7 +66,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
         reporter = REPORTERS[output_format](out)
     summary = Summary()
     failed = unreadable = False
-    for display, results in check_files(list(files), offering_for, registry, jobs or default_jobs()):
+    for display, results in check_files(expand(files), offering_for, registry, jobs or default_jobs()):
         summary.files += 1
         reporter.file_begin(display)
         for result in results:

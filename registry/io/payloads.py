@@ -54,7 +54,7 @@ class Payload:
     value: Any = None
     problem: Finding | None = None
     source: str | None = field(default=None, repr=False)  # the text it was parsed from, to locate findings
-    syntax: str = "json"  # json | yaml
+    syntax: str = "json"  # json | jsonl (one line of a file of one document a line) | yaml
     origin: int = 1  # the line of the file that `source` starts on (JSON; a YAML source is the whole file)
     problem_position: Position | None = None  # (line, column) of the problem in the file, when it has a place
 
@@ -220,7 +220,7 @@ def _only_payload_unnumbered(payloads: Iterator[Payload]) -> Iterator[Payload]:
     if first is None:
         raise ReadError(rule("file-empty").finding(""))
     if second is None:
-        yield dataclasses.replace(first, line=None)
+        yield dataclasses.replace(first, line=None, syntax="yaml" if first.syntax == "yaml" else "json")
         return
     yield first
     yield second
@@ -239,7 +239,7 @@ def _line_payloads(numbered: NumberedLines) -> Iterator[Payload]:
             text = _decode(raw, line=number)
             if not text.removeprefix(BOM).strip():
                 continue
-            yield Payload(index, number, _parse_json(text, line=number), source=text, origin=number)
+            yield Payload(index, number, _parse_json(text, line=number), source=text, syntax="jsonl", origin=number)
         except ReadError as exc:
             yield Payload(index, number, problem=exc.finding, problem_position=exc.position)
         index += 1
