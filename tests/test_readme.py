@@ -23,6 +23,7 @@ import itertools
 import operator
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -150,3 +151,33 @@ def test_a_stale_file_name_fails(tmp_path):
 ])
 def test_elision_rule(expected, output, verdict):
     assert matches(expected, output) is verdict
+
+
+# -- ./scripts/examples, the Quick start's first command ----------------------------------------
+
+def _examples_script(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(root / "scripts" / "examples")], cwd=root, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_the_examples_script_checks_each_expect_file(tmp_path):
+    """In a copy of the checkout (sharing its .venv) where one .expect file names a finding
+    the example does not raise and misses one it does, the script says so and fails."""
+    copy = tmp_path / "capreg"
+    copy.mkdir()
+    for name in ("scripts", "examples"):
+        shutil.copytree(ROOT / name, copy / name)
+    for name in ("pyproject.toml", "uv.lock"):
+        shutil.copy(ROOT / name, copy / name)
+    (copy / ".venv").symlink_to(ROOT / ".venv")
+    assert _examples_script(copy).returncode == 0
+    expect = copy / "examples" / "runware" / "lipsync-2" / "invalid" / "segment-ref-unknown.expect"
+    expect.write_text("ref-unknown /providerSettings/sync/segments/0/ref\n", encoding="utf-8")
+    done = _examples_script(copy)
+    assert done.returncode == 1
+    payload = "examples/runware/lipsync-2/invalid/segment-ref-unknown.json"
+    assert (f"MISMATCH {payload}: expected ref-unknown /providerSettings/sync/segments/0/ref, not reported"
+            in done.stdout.splitlines())
+    assert (f"MISMATCH {payload}: reported ref-unknown /providerSettings/sync/segments/1/ref, not in its .expect file"
+            in done.stdout.splitlines())
+    assert "2 differences from their .expect files" in done.stdout

@@ -48,7 +48,7 @@ def expand(arguments: Iterable[str]) -> list[str | Unmatched]:
     """The files to check, as linters take them: a file or `-` as it is; a directory, every
     payload file under it (by suffix, skipping hidden and SKIPPED_DIRECTORIES folders); a
     glob pattern the shell left alone (`'payloads/**/*.json'`, `**` spanning folders), the
-    files it matches. Each directory and pattern in sorted order; a name that exists is never
+    files it matches (outside those folders, unless it names them). Each directory and pattern in sorted order; a name that exists is never
     taken for a pattern."""
     files: list[str | Unmatched] = []
     for argument in arguments:
@@ -57,11 +57,19 @@ def expand(arguments: Iterable[str]) -> list[str | Unmatched]:
             files.extend(found or [Unmatched(argument, "it is a directory with no payload files in it "
                                                        f"({', '.join(PAYLOAD_SUFFIXES)})")])
         elif argument != payloads.STDIN and not os.path.lexists(argument) and glob.has_magic(argument):
-            matched = sorted(name for name in glob.glob(argument, recursive=True) if not os.path.isdir(name))
+            matched = sorted(name for name in glob.glob(argument, recursive=True)
+                             if not os.path.isdir(name) and not _in_skipped_directory(name, argument))
             files.extend(matched or [Unmatched(argument, "no file matches this pattern")])
         else:
             files.append(argument)
     return files
+
+
+def _in_skipped_directory(name: str, pattern: str) -> bool:
+    """Whether a match lies in a SKIPPED_DIRECTORIES folder the pattern does not name (glob
+    already leaves hidden folders out)."""
+    named = set(pattern.replace(os.sep, "/").split("/"))
+    return any(part in SKIPPED_DIRECTORIES and part not in named for part in name.replace(os.sep, "/").split("/"))
 
 
 def _payload_files_under(directory: str) -> list[str]:
