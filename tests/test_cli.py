@@ -76,33 +76,35 @@ def test_exit_2_on_usage_errors(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "rule", "message"),
+    ("name", "content", "rule", "place", "message"),
     [
-        ("empty.json", "", "file-empty", "the file is empty"),
-        ("blank.yaml", "  \n\n", "file-empty", "the file is empty"),
-        ("latin1.json", b'{"model": "caf\xe9"}', "file-not-utf8", "invalid byte 0xe9 at offset 14"),
-        ("broken.json", '{"model": ', "parse-error", "not valid JSON: Expecting value at line 1 column 11"),
-        ("broken.yaml", "a: [1, 2\nb: 3\n", "parse-error", "not valid YAML"),
-        ("dupes.json", '{"model": "toy-1", "model": "toy-1"}', "parse-error", "duplicate key 'model'"),
-        ("nan.json", '{"model": "toy-1", "x": NaN}', "parse-error", "NaN is not a JSON number"),
+        ("empty.json", "", "file-empty", "", "the file is empty"),
+        ("blank.yaml", "  \n\n", "file-empty", "", "the file is empty"),
+        ("latin1.json", b'{"model": "caf\xe9"}', "file-not-utf8", ":1:15", "invalid byte 0xe9 at offset 14"),
+        ("broken.json", '{"model": ', "parse-error", ":1:11", "not valid JSON: Expecting value at line 1 column 11"),
+        ("broken.yaml", "a: [1, 2\nb: 3\n", "parse-error", ":2:2", "not valid YAML"),
+        ("dupes.json", '{"model": "toy-1", "model": "toy-1"}', "parse-error", ":1:1", "duplicate key 'model'"),
+        ("nan.json", '{"model": "toy-1", "x": NaN}', "parse-error", ":1:1", "NaN is not a JSON number"),
     ],
 )
-def test_unreadable_files_exit_2_and_the_others_are_still_checked(tmp_path, name, content, rule, message):
+def test_unreadable_files_exit_2_and_the_others_are_still_checked(tmp_path, name, content, rule, place, message):
     bad = write(tmp_path / name, content)
     good = write(tmp_path / "good.json", json.dumps(GOOD))
     result = run("validate", bad, good)
     assert result.exit_code == 2, result.output
-    assert f"{bad}: error[{rule}] (payload): " in result.output
+    assert f"{bad}{place}: error[{rule}] (payload): " in result.output
     assert message in result.output
     assert f"{good}: ok (sync/toy)" in result.output
 
 
 def test_missing_file_and_directory(tmp_path):
     good = write(tmp_path / "good.json", json.dumps(GOOD))
-    result = run("validate", str(tmp_path / "nope.json"), str(tmp_path), good)
+    (tmp_path / "empty").mkdir()
+    result = run("validate", str(tmp_path / "nope.json"), str(tmp_path / "empty"), good)
     assert result.exit_code == 2
     assert f"{tmp_path / 'nope.json'}: error[file-unreadable] (payload): cannot read the file: No such file or directory" in result.output
-    assert f"{tmp_path}: error[file-unreadable] (payload): cannot read the file: it is a directory" in result.output
+    assert (f"{tmp_path / 'empty'}: error[file-unreadable] (payload): cannot read the file: it is a directory with no "
+            "payload files in it") in result.output
     assert f"{good}: ok (sync/toy)" in result.output
 
 

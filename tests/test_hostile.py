@@ -244,7 +244,8 @@ def test_what_is_not_a_regular_file_is_refused_without_being_read(tmp_path):
     link = tmp_path / "link-to-pipe.json"
     link.symlink_to(fifo)  # the check is on what was opened, so a link cannot smuggle a FIFO in
     good = write(tmp_path / "good.json", GOOD_TEXT)
-    files = [str(fifo), str(link), str(tmp_path), os.devnull, good]
+    (tmp_path / "empty").mkdir()  # a directory is searched for payload files: this one holds none
+    files = [str(fifo), str(link), str(tmp_path / "empty"), os.devnull, good]
     # A FIFO opened for reading without a writer blocks a plain open(): run it where it can be stopped.
     result = subprocess.run([sys.executable, "-m", "registry.cli", "validate", "--format", "json", *files],
                             capture_output=True, text=True, timeout=60, env={**os.environ})
@@ -254,7 +255,7 @@ def test_what_is_not_a_regular_file_is_refused_without_being_read(tmp_path):
     assert messages == [
         "cannot read the file: it is a FIFO; expected a payload file",
         "cannot read the file: it is a FIFO; expected a payload file",
-        "cannot read the file: it is a directory; expected a payload file",
+        "cannot read the file: it is a directory with no payload files in it (.json, .jsonl, .ndjson, .yaml, .yml)",
         "cannot read the file: it is not a regular file; expected a payload file",
         "ok",
     ]

@@ -85,9 +85,10 @@ class InvalidSource(TranslationError):
 class ReadError(CapregError):
     """A payload file (or one payload of it) cannot be read; `finding` says why and where."""
 
-    def __init__(self, finding: Finding) -> None:
+    def __init__(self, finding: Finding, position: tuple[int, int] | None = None) -> None:
         super().__init__(finding.message)
         self.finding = finding
+        self.position = position  # 1-based line and column in the file, when the problem has a place
 
 
 class UnknownOffering(CapregError, KeyError):

@@ -37,7 +37,9 @@ def translate(file: str, to: str, source: str | None, output_format: str, fail_o
         raise click.UsageError(str(exc)) from None
     chosen = source or (offering_map.offering_for(file) if offering_map else None)
     results = []
+    one_a_line = True  # JSONL in, JSONL out: a translated file reads like its source
     for item in payloads.read(file):
+        one_a_line &= item.syntax == "jsonl"
         if item.problem is not None:
             click.echo(f"Error: {file}: {item.problem.message}", err=True)
             sys.exit(EXIT_USAGE)
@@ -54,7 +56,7 @@ def translate(file: str, to: str, source: str | None, output_format: str, fail_o
         echo_json(as_document(results))
     else:
         for translation in results:
-            click.echo(json.dumps(translation.payload, indent=2, ensure_ascii=False))
+            click.echo(json.dumps(translation.payload, indent=None if one_a_line else 2, ensure_ascii=False))
             click.echo(f"{translation.source} -> {translation.target}: "
                        f"{'valid' if translation.ok else 'NOT valid'} at the target", err=True)
             _echo_findings((*translation.findings, *translation.report.findings))

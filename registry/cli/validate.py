@@ -41,13 +41,14 @@ class _Formats(click.Choice):
               help="Worker processes for many files; 0 (default) uses every CPU when there are enough files.")
 def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, color: str,
              quiet: bool, jobs: int) -> None:
-    """Validate request payload FILES (JSON, YAML, JSONL; - for stdin).
+    """Validate request payload FILES (JSON, YAML, JSONL; - for stdin). A directory is
+    searched for payload files, and a quoted glob pattern ('payloads/**/*.json') expanded.
 
     The offering of each payload is, in this order: --offering; a YAML file's
     `# yaml-language-server: $schema=` line naming one of capreg's editor schemas; the
     [tool.capreg.offerings] mapping of the nearest pyproject.toml; the model id inside the payload.
     """
-    from registry.io.batch import check_files, default_jobs
+    from registry.io.batch import check_files, default_jobs, expand
     from registry.io.config import find_offering_map
 
     registry = load_registry()
@@ -79,7 +80,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
         reporter = REPORTERS[output_format](out)
     summary = Summary()
     failed = unreadable = False
-    for display, results in check_files(list(files), offering_for, registry, jobs or default_jobs(),
+    for display, results in check_files(expand(files), offering_for, registry, jobs or default_jobs(),
                                         modelines=offering is None):
         summary.files += 1
         reporter.file_begin(display)

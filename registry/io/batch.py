@@ -8,10 +8,13 @@ than a worker costs to start. Results come back in the order of the files either
 
 from __future__ import annotations
 
+import glob
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from registry.base.catalog import rule
 from registry.io import payloads
 from registry.io.results import Result
 from registry.schema.tree import Registry
@@ -21,6 +24,61 @@ from registry.validation.validate import validate
 FILES_PER_WORKER = 100
 
 _worker_registry: Registry | None = None  # set before the workers fork, inherited by them
+
+
+# The suffixes a directory is searched for, as capreg reads them (any case).
+PAYLOAD_SUFFIXES = (*payloads.JSON_SUFFIXES, *payloads.JSONL_SUFFIXES, *payloads.YAML_SUFFIXES)
+# Besides hidden ones (.git, .venv …): folders of installed packages, never payloads of one's own.
+SKIPPED_DIRECTORIES = frozenset({"node_modules", "__pycache__"})
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """An argument that names no payload file: a pattern that matches none, a directory
+    that holds none."""
+
+    name: str
+    reason: str
+
+    def result(self) -> Result:
+        return Result(self.name, 0, None, None, (rule("file-unreadable").finding("", reason=self.reason),))
+
+
+def expand(arguments: Iterable[str]) -> list[str | Unmatched]:
+    """The files to check, as linters take them: a file or `-` as it is; a directory, every
+    payload file under it (by suffix, skipping hidden and SKIPPED_DIRECTORIES folders); a
+    glob pattern the shell left alone (`'payloads/**/*.json'`, `**` spanning folders), the
+    files it matches (outside those folders, unless it names them). Each directory and pattern in sorted order; a name that exists is never
+    taken for a pattern."""
+    files: list[str | Unmatched] = []
+    for argument in arguments:
+        if argument != payloads.STDIN and os.path.isdir(argument):
+            found = _payload_files_under(argument)
+            files.extend(found or [Unmatched(argument, "it is a directory with no payload files in it "
+                                                       f"({', '.join(PAYLOAD_SUFFIXES)})")])
+        elif argument != payloads.STDIN and not os.path.lexists(argument) and glob.has_magic(argument):
+            matched = sorted(name for name in glob.glob(argument, recursive=True)
+                             if not os.path.isdir(name) and not _in_skipped_directory(name, argument))
+            files.extend(matched or [Unmatched(argument, "no file matches this pattern")])
+        else:
+            files.append(argument)
+    return files
+
+
+def _in_skipped_directory(name: str, pattern: str) -> bool:
+    """Whether a match lies in a SKIPPED_DIRECTORIES folder the pattern does not name (glob
+    already leaves hidden folders out)."""
+    named = set(pattern.replace(os.sep, "/").split("/"))
+    return any(part in SKIPPED_DIRECTORIES and part not in named for part in name.replace(os.sep, "/").split("/"))
+
+
+def _payload_files_under(directory: str) -> list[str]:
+    found = []
+    for folder, subfolders, names in os.walk(directory):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in SKIPPED_DIRECTORIES]
+        found.extend(os.path.join(folder, name) for name in names
+                     if not name.startswith(".") and name.lower().endswith(PAYLOAD_SUFFIXES))
+    return sorted(found)
 
 
 def display_name(name: str) -> str:
@@ -34,7 +92,7 @@ def results(name: str, offering: str | None, registry: Registry, modelines: bool
     display = display_name(name)
     for payload in payloads.read(name):
         if payload.problem is not None:
-            yield Result(display, payload.index, payload.line, offering, (payload.problem,))
+            yield Result(display, payload.index, payload.line, offering, (payload.problem,), (payload.problem_position,))
             continue
         chosen = payload.named if modelines and payload.named else offering
         report = validate(payload.value, chosen, registry=registry)
@@ -49,14 +107,15 @@ def _positions(payload: payloads.Payload, findings: tuple[Any, ...]) -> tuple[An
     from registry.io.positions import locate_all
 
     located = locate_all(payload.source, payload.syntax, [f.pointer for f in findings], payload.index)
-    if payload.line is not None and payload.syntax == "json":  # a JSONL line: its text is that line
-        located = [(payload.line + p[0] - 1, p[1]) if p else None for p in located]
+    if payload.origin != 1:  # a JSONL line or one of several documents: its text starts further down
+        located = [(payload.origin + p[0] - 1, p[1]) if p else None for p in located]
     return tuple(located)
 
 
-def _streamed(name: str) -> bool:
-    """stdin and JSONL are read by the parent, one payload at a time."""
-    return name == payloads.STDIN or name.lower().endswith(payloads.JSONL_SUFFIXES)
+def _streamed(name: str | Unmatched) -> bool:
+    """stdin and JSONL are read by the parent, one payload at a time (and nothing is read for
+    what matched no file)."""
+    return isinstance(name, Unmatched) or name == payloads.STDIN or name.lower().endswith(payloads.JSONL_SUFFIXES)
 
 
 def _check_in_worker(task: tuple[str, str | None, bool]) -> tuple[Result, ...]:
@@ -72,15 +131,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def check_files(files: list[str], offering_for: Callable[[str], str | None], registry: Registry,
+def check_files(files: list[str | Unmatched], offering_for: Callable[[str], str | None], registry: Registry,
                 jobs: int, modelines: bool = True) -> Iterator[tuple[str, Iterator[Result]]]:
-    """(display name, results) for every file, in order; `modelines` as for `results`."""
+    """(display name, results) for every file (as `expand` gives them), in order; `modelines`
+    as for `results`."""
     global _worker_registry
     parallel = [name for name in files if not _streamed(name)]
     workers = min(jobs, len(parallel) // FILES_PER_WORKER)
     if workers < 2 or "fork" not in _start_methods():
         for name in files:
-            yield display_name(name), results(name, offering_for(name), registry, modelines)
+            yield _checked_here(name, offering_for, registry, modelines)
         return
 
     import multiprocessing
@@ -93,9 +153,16 @@ def check_files(files: list[str], offering_for: Callable[[str], str | None], reg
         checked = pool.map(_check_in_worker, tasks, chunksize=chunk)
         for name in files:
             if _streamed(name):
-                yield display_name(name), results(name, offering_for(name), registry, modelines)
+                yield _checked_here(name, offering_for, registry, modelines)
             else:
                 yield display_name(name), iter(next(checked))
+
+
+def _checked_here(name: str | Unmatched, offering_for: Callable[[str], str | None],
+                  registry: Registry, modelines: bool) -> tuple[str, Iterator[Result]]:
+    if isinstance(name, Unmatched):
+        return name.name, iter((name.result(),))
+    return display_name(name), results(name, offering_for(name), registry, modelines)
 
 
 def _start_methods() -> list[str]:

@@ -18,14 +18,16 @@ providers' JSON parsers reject it, so a JSON file that has one would fail when s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
+import itertools
 import json
 import math
 import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -36,6 +38,7 @@ from registry.base.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_VALUES, MAX_
 from registry.base.pointers import to_pointer
 from registry.base.text import half_surrogate, not_unicode_text, shortened
 from registry.io.modeline import modeline_offering
+from registry.io.positions import Position
 
 STDIN = "-"
 JSON_SUFFIXES = (".json",)
@@ -48,11 +51,13 @@ class Payload:
     """One payload of a file, or the finding that says why it could not be read."""
 
     index: int  # 0-based position in the file
-    line: int | None  # where it starts (JSONL, multi-document YAML), when known
+    line: int | None  # where it starts (JSONL, several documents in one file), when known
     value: Any = None
     problem: Finding | None = None
     source: str | None = field(default=None, repr=False)  # the text it was parsed from, to locate findings
-    syntax: str = "json"  # json | yaml
+    syntax: str = "json"  # json | jsonl (one line of a file of one document a line) | yaml
+    origin: int = 1  # the line of the file that `source` starts on (JSON; a YAML source is the whole file)
+    problem_position: Position | None = None  # (line, column) of the problem in the file, when it has a place
     named: str | None = None  # the offering a yaml-language-server modeline names (registry.io.modeline)
 
 
@@ -67,7 +72,7 @@ def read(name: str) -> Iterator[Payload]:
         with _open_regular_file(name) as handle:
             yield from _read_stream(handle, suffix)
     except ReadError as exc:
-        yield Payload(0, None, problem=exc.finding)
+        yield Payload(0, None, problem=exc.finding, problem_position=exc.position)
     except OSError as exc:
         yield Payload(0, None, problem=rule("file-unreadable").finding("", reason=exc.strerror or str(exc)))
 
@@ -99,21 +104,27 @@ def _not_a_file(kind: str) -> Finding:
 
 def _read_stream(handle: IO[bytes], suffix: str) -> Iterator[Payload]:
     if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(handle)
-        return
-    data = _read_limited(handle)
+        yield from _line_payloads(_numbered_lines(handle))
+    elif suffix in JSON_SUFFIXES:
+        text = _read_whole(handle)
+        yield Payload(0, None, _parse_json(text), source=text)
+    elif suffix in YAML_SUFFIXES:
+        yield from _parse_yaml(_read_whole(handle))
+    else:
+        yield from _sniff(handle)
+
+
+def _read_whole(handle: IO[bytes], start: bytes = b"") -> str:
+    """The text of the file (after `start`, what was read of it already), refused beyond
+    MAX_DOCUMENT_BYTES or when it holds nothing."""
+    data = start + _read_limited(handle)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ReadError(rule("file-unreadable").finding(
             "", reason=f"it is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; a request payload is far smaller"))
     text = _decode(data)
     if not text.removeprefix(BOM).strip():
         raise ReadError(rule("file-empty").finding(""))
-    if suffix in JSON_SUFFIXES:
-        yield Payload(0, None, _parse_json(text), source=text)
-    elif suffix in YAML_SUFFIXES:
-        yield from _parse_yaml(text)
-    else:
-        yield from _sniff(text)
+    return text
 
 
 def _read_limited(handle: IO[bytes]) -> bytes:
@@ -135,39 +146,64 @@ def _read_limited(handle: IO[bytes]) -> bytes:
     return b"".join(chunks)
 
 
-def _sniff(text: str) -> Iterator[Payload]:
-    """stdin and unknown suffixes: JSON, else JSONL when every line is JSON, else YAML."""
-    try:
-        yield Payload(0, None, _parse_json(text), source=text)
+NumberedLines = Iterator[tuple[int, bytes]]  # (1-based line number, the line's bytes)
+
+
+def _sniff(handle: IO[bytes]) -> Iterator[Payload]:
+    """stdin and unknown suffixes, decided on the first line that is not blank, so a long
+    stream is never held whole:
+
+    - it is a whole JSON value, or broken within itself: one document a line (JSONL), or
+      plain JSON when it is the only line; a broken line is that line's parse-error, and
+      the lines after it are still checked;
+    - it opens a JSON value that goes on (`{` alone, as pretty-printed JSON starts): one or
+      several JSON documents, each a payload (`capreg translate` writes several that way);
+    - anything else is read whole: JSON (a comment first is JSONC, so it stays JSON, for
+      the hint), else YAML.
+    """
+    lines = _numbered_lines(handle)
+    leading: list[tuple[int, bytes]] = []
+    for number, raw in lines:
+        leading.append((number, raw))
+        if raw.strip():
+            break
+    first = leading[-1][1] if leading else b""
+    text = first.decode("utf-8", "replace").removeprefix(BOM).lstrip() if len(first) <= MAX_DOCUMENT_BYTES else ""
+    if text.startswith(("{", "[")):
+        numbered = itertools.chain(leading, lines)
+        yield from _only_payload_unnumbered(_documents(numbered) if _goes_on(text) else _line_payloads(numbered))
         return
-    except ReadError as json_error:
-        body = text.removeprefix(BOM)
-        lines = [line for line in body.splitlines() if line.strip()]
-        if len(lines) > 1 and lines[0].lstrip().startswith(("{", "[")):
-            yield from _read_jsonl(io.BytesIO(text.encode("utf-8")))
-            return
-        if body.lstrip().startswith(("{", "[")):
-            raise json_error
-    yield from _parse_yaml(text)
+    whole = _read_whole(handle, b"".join(raw for _, raw in leading))
+    if whole.removeprefix(BOM).lstrip().startswith("/"):
+        yield Payload(0, None, _parse_json(whole), source=whole)
+        return
+    try:
+        yield Payload(0, None, _parse_json(whole), source=whole)
+    except ReadError:
+        yield from _parse_yaml(whole)
 
 
-def _read_jsonl(handle: IO[bytes]) -> Iterator[Payload]:
-    index = 0
+_PLAIN_DECODER = json.JSONDecoder()
+
+
+def _goes_on(line: str) -> bool:
+    """Whether a line holds the start of a JSON value that continues on the next lines: the
+    decoder runs out of text, rather than meeting something wrong within the line."""
+    try:
+        _PLAIN_DECODER.raw_decode(line)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(line.rstrip())
+    except RecursionError:
+        return False
+    return False
+
+
+def _numbered_lines(handle: IO[bytes]) -> NumberedLines:
+    """Each line with its number; an over-long line is cut at MAX_DOCUMENT_BYTES + 1 bytes."""
     for number, raw in enumerate(iter(lambda: handle.readline(MAX_DOCUMENT_BYTES + 1), b""), start=1):
+        yield number, raw
         if len(raw) > MAX_DOCUMENT_BYTES:
-            yield Payload(index, number, problem=rule("file-unreadable").finding(
-                "", reason=f"line {number} is longer than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB"))
             _skip_line(handle, raw)
-            index += 1
-            continue
-        try:
-            text = _decode(raw, line=number)
-            if not text.removeprefix(BOM).strip():
-                continue
-            yield Payload(index, number, _parse_json(text, line=number), source=text)
-        except ReadError as exc:
-            yield Payload(index, number, problem=exc.finding)
-        index += 1
 
 
 def _skip_line(handle: IO[bytes], start: bytes) -> None:
@@ -176,6 +212,101 @@ def _skip_line(handle: IO[bytes], start: bytes) -> None:
     chunk = start
     while chunk and not chunk.endswith(b"\n"):
         chunk = handle.readline(1 << 20)
+
+
+def _only_payload_unnumbered(payloads: Iterator[Payload]) -> Iterator[Payload]:
+    """`payloads`, or, when there is only one, that one without a line number: a stream
+    holding one document is a plain JSON file."""
+    first = next(payloads, None)
+    second = next(payloads, None)
+    if first is None:
+        raise ReadError(rule("file-empty").finding(""))
+    if second is None:
+        yield dataclasses.replace(first, line=None, syntax="yaml" if first.syntax == "yaml" else "json")
+        return
+    yield first
+    yield second
+    yield from payloads
+
+
+def _line_payloads(numbered: NumberedLines) -> Iterator[Payload]:
+    index = 0
+    for number, raw in numbered:
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            yield Payload(index, number, problem=rule("file-unreadable").finding(
+                "", reason=f"line {number} is longer than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB"))
+            index += 1
+            continue
+        try:
+            text = _decode(raw, line=number)
+            if not text.removeprefix(BOM).strip():
+                continue
+            yield Payload(index, number, _parse_json(text, line=number), source=text, syntax="jsonl", origin=number)
+        except ReadError as exc:
+            yield Payload(index, number, problem=exc.finding, problem_position=exc.position)
+        index += 1
+
+
+# What changes the nesting of JSON text: a bracket, or a string (skipped whole; one left
+# open runs to the end of its line, as JSON strings cannot hold a line break).
+_NESTING = re.compile(r'[\[{]|[\]}]|"(?:[^"\\\n]|\\.)*(?:"|$)', re.DOTALL | re.MULTILINE)
+
+
+def _documents(numbered: NumberedLines) -> Iterator[Payload]:
+    """JSON documents one after another, pretty-printed or not (as `jq` reads them): each is
+    the text from its first character to the bracket that closes it, parsed on its own with
+    every limit. A broken document is its own parse-error and the next one is still read;
+    only an unclosed bracket takes the rest of the stream with it. Memory holds one document
+    (at most MAX_DOCUMENT_BYTES of it) at a time."""
+    index = depth = size = 0
+    start: tuple[int, int] | None = None  # line and column where the current document starts
+    parts: list[str] = []
+    for number, raw in numbered:
+        try:
+            text = _decode(raw, line=number)
+        except ReadError as exc:
+            yield Payload(index, number, problem=exc.finding, problem_position=exc.position)
+            return
+        offset = 0
+        while offset < len(text):
+            if start is None:
+                first = len(text) - len(text[offset:].lstrip())
+                if first == len(text):
+                    break
+                start, offset, size = (number, first + 1), first, 0
+                parts = [" " * first]  # kept in its column, so the decoder's columns are the file's
+            end = None
+            for match in _NESTING.finditer(text, offset):
+                char = match.group()[0]
+                if char in "[{":
+                    depth += 1
+                elif char in "]}":
+                    depth -= 1
+                    if depth <= 0:
+                        end = match.end()
+                        break
+            piece = text[offset:end]
+            size += len(piece)
+            if size <= MAX_DOCUMENT_BYTES:
+                parts.append(piece)
+            if end is None:
+                break
+            yield _document(index, start, "".join(parts), size)
+            index, depth, start, parts, offset = index + 1, 0, None, [], end
+    if start is not None:
+        yield _document(index, start, "".join(parts), size)
+
+
+def _document(index: int, start: tuple[int, int], text: str, size: int) -> Payload:
+    line = start[0]
+    if size > MAX_DOCUMENT_BYTES:
+        return Payload(index, line, problem=rule("file-unreadable").finding(
+            "", reason=f"the document at line {line} is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB"),
+            problem_position=start)
+    try:
+        return Payload(index, line, _parse_json(text, line=line), source=text, origin=line)
+    except ReadError as exc:
+        return Payload(index, line, problem=exc.finding, problem_position=exc.position)
 
 
 BOM = "\ufeff"
@@ -195,7 +326,13 @@ def _decode(data: bytes, line: int | None = None) -> str:
         if line is not None:
             finding = Finding(finding.rule, finding.severity, "", f"line {line}: {finding.message}", finding.hint,
                               {**finding.ctx, "line": line})
-        raise ReadError(finding) from None
+        raise ReadError(finding, _position(data[:exc.start].decode("utf-8"), exc.start, line or 1)) from None
+
+
+def _position(text: str, offset: int, first_line: int = 1) -> Position:
+    """The 1-based line and column of `offset` in `text`, which starts on line `first_line`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return first_line + text.count("\n", 0, offset), offset - line_start + 1
 
 
 def _reject_constant(name: str) -> Any:
@@ -242,29 +379,53 @@ _EMPTY_ARRAY = re.compile(r"\[\s*\]")
 
 
 def _parse_json(text: str, line: int | None = None) -> Any:
+    """The value of one JSON document. `line` is the line of the file the text starts on, when
+    the file holds several (JSONL lines, concatenated documents): messages and positions
+    name the file's lines."""
+    first_line = line or 1
     on_line = f" on line {line}" if line else ""
+
+    def fail(detail: str, hint: str | None = None, position: Position | None = None) -> ReadError:
+        # Without a place of its own, a problem of the whole document is at its first character.
+        start = len(text) - len(text.lstrip())
+        return ReadError(rule("parse-error").finding("", hint=hint, format="JSON", detail=detail),
+                         position or _position(text, start, first_line))
+
     if text.startswith(BOM):
-        raise ReadError(rule("parse-error").finding(
-            "", hint="save the file as UTF-8 without a byte order mark", format="JSON",
-            detail=f"it starts with a UTF-8 byte order mark (U+FEFF){on_line}; JSON text must not (RFC 8259, "
-                   "section 8.1), and the JSON parsers of the providers reject it"))
+        raise fail(f"it starts with a UTF-8 byte order mark (U+FEFF){on_line}; JSON text must not (RFC 8259, "
+                   "section 8.1), and the JSON parsers of the providers reject it",
+                   hint="save the file as UTF-8 without a byte order mark", position=(first_line, 1))
     if _value_count_exceeds(text, MAX_VALUES):
-        raise ReadError(rule("parse-error").finding(
-            "", format="JSON", detail=f"it holds more than {MAX_VALUES:,} values{on_line}; a request payload holds far fewer"))
+        raise fail(f"it holds more than {MAX_VALUES:,} values{on_line}; a request payload holds far fewer")
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
-        detail = f"{exc.msg} at line {line or exc.lineno} column {exc.colno}"
+        at = (first_line + exc.lineno - 1, exc.colno)
+        raise fail(f"{exc.msg} at line {at[0]} column {at[1]}", _jsonc_hint(text, exc.pos), at) from None
     except RecursionError:
-        detail = f"it is nested too deeply{on_line}; capreg reads at most {MAX_DEPTH} levels of arrays and objects"
+        raise fail(f"it is nested too deeply{on_line}; capreg reads at most {MAX_DEPTH} levels of arrays and objects"
+                   ) from None
     except ValueError as exc:  # duplicate keys, NaN/Infinity, numbers out of range
-        detail = str(exc) + on_line
-    else:
-        problem = _unreadable_structure(value, text)
-        if problem is None:
-            return value
-        detail = problem + on_line
-    raise ReadError(rule("parse-error").finding("", format="JSON", detail=detail))
+        raise fail(str(exc) + on_line) from None
+    problem = _unreadable_structure(value, text)
+    if problem is None:
+        return value
+    detail, path = problem
+    from registry.io.positions import locate_all
+
+    located = locate_all(text, "json", [to_pointer(path)])[0]
+    raise fail(detail + on_line, position=(first_line + located[0] - 1, located[1]) if located else None)
+
+
+def _jsonc_hint(text: str, offset: int) -> str | None:
+    """What to do when the decoder stopped at what JSONC or JSON5 allow and JSON does not."""
+    if text.startswith(("//", "/*"), offset):
+        return "JSON has no comments (JSONC) — remove them"
+    if text.startswith(("}", "]"), offset) and text[:offset].rstrip().endswith(","):
+        return "JSON has no trailing commas (JSONC) — remove the comma before the closing bracket"
+    if text.startswith("'", offset):
+        return "JSON has no single quotes (JSON5) — write strings and keys in double quotes"
+    return None
 
 
 def _value_count_exceeds(text: str, limit: int) -> bool:
@@ -278,10 +439,10 @@ def _value_count_exceeds(text: str, limit: int) -> bool:
     return 1 + skeleton.count("[") + skeleton.count(",") + skeleton.count(":") - empty_arrays > limit
 
 
-def _unreadable_structure(value: Any, text: str) -> str | None:
-    """Why a parsed JSON value cannot be checked: nested deeper than MAX_DEPTH, or a string
-    that is not Unicode text (an escaped half of a surrogate pair). Most payloads skip the
-    walk: they have too few brackets to be that deep and no `\\u` escape."""
+def _unreadable_structure(value: Any, text: str) -> tuple[str, tuple[str | int, ...]] | None:
+    """Why a parsed JSON value cannot be checked, and where: nested deeper than MAX_DEPTH, or
+    a string that is not Unicode text (an escaped half of a surrogate pair). Most payloads
+    skip the walk: they have too few brackets to be that deep and no `\\u` escape."""
     deep = text.count("[") + text.count("{") > MAX_DEPTH
     escapes = "\\u" in text
     if not (deep or escapes):
@@ -291,17 +452,17 @@ def _unreadable_structure(value: Any, text: str) -> str | None:
         current, depth, path = stack.pop()
         if type(current) is dict:
             if depth == MAX_DEPTH:
-                return _too_deep()
+                return _too_deep(), path
             for key, item in current.items():
                 if escapes and not_unicode_text(key):
-                    return half_surrogate("a key", key, path)
+                    return half_surrogate("a key", key, path), path
                 stack.append((item, depth + 1, (*path, key)))
         elif type(current) is list:
             if depth == MAX_DEPTH:
-                return _too_deep()
+                return _too_deep(), path
             stack.extend((item, depth + 1, (*path, index)) for index, item in enumerate(current))
         elif escapes and type(current) is str and not_unicode_text(current):
-            return half_surrogate("the string", current, path)
+            return half_surrogate("the string", current, path), path
     return None
 
 
@@ -331,26 +492,23 @@ def _parse_yaml(text: str) -> Iterator[Payload]:
 
     JsonCompatibleLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
 
-    def fail(detail: str) -> ReadError:
-        return ReadError(rule("parse-error").finding("", format="YAML", detail=detail))
-
-    def problem(exc: Any) -> str:
+    def problem(exc: Any) -> ReadError:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        return f"{getattr(exc, 'problem', None) or exc}{at}"
+        return _yaml_error(f"{getattr(exc, 'problem', None) or exc}{at}", mark)
 
     try:
         # The events first (streamed, no recursion, little memory), so a huge or deep file is
         # refused before the composer, which recurses and keeps every node, sees it.
-        _check_yaml_events(yaml.parse(text, Loader=JsonCompatibleLoader), fail)
+        _check_yaml_events(yaml.parse(text, Loader=JsonCompatibleLoader))
     except yaml.YAMLError as exc:
         if base is not yaml.SafeLoader:
-            _check_yaml_events_in_pure_python(text, fail)
-        raise fail(problem(exc)) from None
+            _check_yaml_events_in_pure_python(text)
+        raise problem(exc) from None
     try:
         documents = list(yaml.compose_all(text, Loader=JsonCompatibleLoader))
     except yaml.YAMLError as exc:
-        raise fail(problem(exc)) from None
+        raise problem(exc) from None
     constructor = JsonCompatibleLoader("")
     named = modeline_offering(text)
     for index, node in enumerate(documents):
@@ -358,19 +516,25 @@ def _parse_yaml(text: str) -> Iterator[Payload]:
             continue
         unfit = _document_problem(node)
         if unfit:
-            raise fail(unfit)
+            raise _yaml_error(*unfit)
         try:
             value = constructor.construct_document(node)
         except yaml.YAMLError as exc:
-            raise fail(problem(exc)) from None
+            raise problem(exc) from None
         not_json = _not_json(value)
         if not_json:
-            raise fail(not_json)
+            raise _yaml_error(not_json, node.start_mark)
         yield Payload(index, node.start_mark.line + 1 if len(documents) > 1 else None, value, source=text, syntax="yaml",
                       named=named)
 
 
-def _check_yaml_events(events: Iterator[Any], fail: Callable[[str], ReadError]) -> None:
+def _yaml_error(detail: str, mark: Any) -> ReadError:
+    """A YAML parse-error at a PyYAML mark (0-based line and column), when there is one."""
+    position = (mark.line + 1, mark.column + 1) if mark is not None else None
+    return ReadError(rule("parse-error").finding("", format="YAML", detail=detail), position)
+
+
+def _check_yaml_events(events: Iterator[Any]) -> None:
     import yaml
 
     nodes = depth = 0
@@ -381,15 +545,15 @@ def _check_yaml_events(events: Iterator[Any], fail: Callable[[str], ReadError]) 
             nodes += 1
             depth += 1
             if depth > MAX_DEPTH:
-                raise fail(_too_deep())
+                raise _yaml_error(_too_deep(), event.start_mark)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         if nodes > MAX_YAML_NODES:
-            raise fail(f"it has more than {MAX_YAML_NODES:,} nodes; capreg reads YAML payloads up to that size "
-                       "(write large payloads as JSON)")
+            raise _yaml_error(f"it has more than {MAX_YAML_NODES:,} nodes; capreg reads YAML payloads up to that size "
+                              "(write large payloads as JSON)", event.start_mark)
 
 
-def _check_yaml_events_in_pure_python(text: str, fail: Callable[[str], ReadError]) -> None:
+def _check_yaml_events_in_pure_python(text: str) -> None:
     """capreg's limits over the events of PyYAML's pure-Python parser, for a text libyaml
     refused. libyaml has a nesting limit of its own, and its scanner reads ahead, so a deep
     file can trip that limit (with libyaml's wording, which changes between versions) before
@@ -399,11 +563,11 @@ def _check_yaml_events_in_pure_python(text: str, fail: Callable[[str], ReadError
     import yaml
 
     with contextlib.suppress(yaml.YAMLError):
-        _check_yaml_events(yaml.parse(text, Loader=yaml.SafeLoader), fail)
+        _check_yaml_events(yaml.parse(text, Loader=yaml.SafeLoader))
 
 
-def _document_problem(root: Any) -> str | None:
-    """What makes a composed YAML document unfit to check, if anything: more than
+def _document_problem(root: Any) -> tuple[str, Any] | None:
+    """What makes a composed YAML document unfit to check, and its mark, if anything: more than
     MAX_YAML_NODES nodes or MAX_DEPTH levels once every alias is expanded, or a key given
     twice in one mapping (PyYAML would keep the last silently; JSON input gets the same
     finding). Aliases share nodes, so each node is measured once, bottom up, without
@@ -424,7 +588,8 @@ def _document_problem(root: Any) -> str | None:
             entered.add(id(node))
             if mapping and (duplicate := _duplicate_key(node)) is not None:
                 return (f"duplicate key {shortened(repr(duplicate.value))} in one mapping "
-                        f"(line {duplicate.start_mark.line + 1} column {duplicate.start_mark.column + 1})")
+                        f"(line {duplicate.start_mark.line + 1} column {duplicate.start_mark.column + 1})",
+                        duplicate.start_mark)
             stack.extend(child for child in children if id(child) not in measured and id(child) not in entered)
             continue
         stack.pop()
@@ -436,9 +601,9 @@ def _document_problem(root: Any) -> str | None:
         measured[id(node)] = (size, depth + 1 if node.id != "scalar" else 0)
     size, depth = measured[id(root)]
     if size > MAX_YAML_NODES:
-        return f"its aliases expand to more than {MAX_YAML_NODES:,} nodes"
+        return f"its aliases expand to more than {MAX_YAML_NODES:,} nodes", root.start_mark
     if depth > MAX_DEPTH:
-        return f"with its aliases expanded, {_too_deep()}"
+        return f"with its aliases expanded, {_too_deep()}", root.start_mark
     return None
 
 
