@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path as FilePath
 from typing import Any
 
 from registry.base.pointers import Path, to_pointer
@@ -52,3 +54,12 @@ def half_surrogate(what: str, string: str, path: Path) -> str:
     where = f" at {to_pointer(path)}" if path else ""
     return (f"{what} {shortened(json.dumps(string))}{where} holds half of a UTF-16 surrogate pair without its other "
             "half, which is not Unicode text")
+
+
+def shown_path(path: FilePath | str) -> str:
+    """`path` as the user can open it: relative to the current directory when inside it, else absolute."""
+    absolute = FilePath(os.path.abspath(path))
+    try:
+        return absolute.relative_to(FilePath.cwd()).as_posix()
+    except ValueError:
+        return str(absolute)

@@ -21,19 +21,16 @@ from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Severity
 from registry.base.text import bound, code, show
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
-from registry.schema.tree import BASE_URI, META_DIR, Registry, closest
+from registry.schema.tree import CONCEPTS_FILE, Registry, closest
 
 # Rendered by version 2 of the JSON shape: each difference is a finding (rule, severity,
 # pointer, message, hint, ctx); version 1 had {rule, severity, concept, message}.
 JSON_VERSION = 2
 
-CONCEPTS_URI = f"{BASE_URI}{META_DIR}/concepts.json"
-
-
 # -- the vocabulary ---------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """schemas/meta/concepts.json: each concept's description, and how concepts relate."""
+    """meta/concepts.json of every tree, merged: each concept's description, and how concepts relate."""
 
     descriptions: dict[str, str]
     parents: dict[str, str]  # part -> the concept it is a part of (segment_start -> segments)
@@ -49,7 +46,7 @@ class Vocabulary:
 
 def vocabulary(registry: Registry) -> Vocabulary:
     def build() -> Vocabulary:
-        document = registry.documents.get(CONCEPTS_URI, {})
+        document = registry.meta.get(CONCEPTS_FILE, {})
         parents = {part: whole for whole, parts in document.get("$parts", {}).items() for part in parts}
         names = {concept: tuple(found) for concept, found in document.get("$names", {}).items()}
         return Vocabulary(dict(registry.concepts), parents, names, dict(document.get("$flags", {})))
@@ -83,7 +80,8 @@ def _tag_problem(registry: Registry, offering_id: str, parameter: Parameter, exp
     kind = ("concept-untagged" if parameter.concept is None
             else "concept-unlisted-name" if not expected else "concept-mismatch")
     return rule(kind).finding(
-        parameter.pattern, offering=offering_id, file=registry.offerings[offering_id].path, pattern=parameter.pattern,
+        parameter.pattern, offering=offering_id, file=registry.file_name(registry.offerings[offering_id].uri),
+        pattern=parameter.pattern,
         concept=parameter.concept, tagged=repr(parameter.concept), carries=list(expected),
         expected=" or ".join(expected))
 
