@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from pydantic import MISSING, BaseModel, ConfigDict, model_validator
 
+from registry.base.text import integral_floats_as_integers
 from registry.validation.jsondata import as_json
 
 
@@ -54,7 +55,7 @@ class RequestModel(ClientModel):
         data = as_json(data, keep=(BaseModel, type(MISSING)))
         # JSON Schema counts 48.0 as an integer; pydantic's strict int does not. Float fields
         # accept integers, so turning integral floats into integers changes nothing else.
-        return _integral_floats_as_integers(data)
+        return integral_floats_as_integers(data)
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> RequestModel:
@@ -83,12 +84,3 @@ def _registry_of(model: type[RequestModel]) -> Any:
         return shipped_registry()
     return from_documents(dict(model.schema_files), f"the schemas of {model.__module__}")
 
-
-def _integral_floats_as_integers(value: Any) -> Any:
-    if type(value) is float and value.is_integer():
-        return int(value)
-    if type(value) is dict:
-        return {key: _integral_floats_as_integers(item) for key, item in value.items()}
-    if type(value) is list:
-        return [_integral_floats_as_integers(item) for item in value]
-    return value

@@ -23,6 +23,23 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def show_json_value(value: Any) -> str:
+    """`show`, with a number written the same however the schema wrote it: JSON has one
+    number type, so 1 and 1.0 are one value (a boolean stays a boolean: true is not 1)."""
+    return show(integral_floats_as_integers(value))
+
+
+def integral_floats_as_integers(value: Any) -> Any:
+    """JSON data with every float that is an integer (48.0) made an int."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is dict:
+        return {key: integral_floats_as_integers(item) for key, item in value.items()}
+    if type(value) is list:
+        return [integral_floats_as_integers(item) for item in value]
+    return value
+
+
 def bound(value: Any) -> str:
     """One bound of a range: the JSON value, or NO_BOUND when there is none."""
     return NO_BOUND if value is None else show(value)

@@ -19,7 +19,7 @@ from typing import Any
 from registry.base.catalog import rule
 from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Severity
-from registry.base.text import bound, code, show
+from registry.base.text import bound, code, show, show_json_value
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
 from registry.schema.tree import CONCEPTS_FILE, Registry, closest
 
@@ -257,7 +257,7 @@ def _differences(concept: str, cells: tuple[Cell, ...]) -> list[Finding]:
     if len(paths) > 1:
         found.append(difference("name-differs", paths=_describe(paths)))
     with_default = [c for c in whole if c.default is not NO_DEFAULT]
-    defaults = _grouped(with_default, lambda c: show(c.default))
+    defaults = _grouped(with_default, lambda c: show_json_value(c.default))
     if len(defaults) > 1:
         undocumented = [c.offering for c in whole if c.default is NO_DEFAULT]
         tail = f" (undocumented at {', '.join(undocumented)})" if undocumented else ""
