@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import MISSING, BaseModel, ConfigDict, model_validator
 
 from registry.base.text import integral_floats_as_integers
 from registry.validation.jsondata import as_json
+
+if TYPE_CHECKING:
+    from registry.schema.tree import Registry
 
 
 class ClientModel(BaseModel):
@@ -75,7 +78,7 @@ class RequestModel(ClientModel):
 
 
 @functools.cache
-def _registry_of(model: type[RequestModel]) -> Any:
+def _registry_of(model: type[RequestModel]) -> Registry:
     """The registry of the schemas `model` was generated from."""
     from registry.schema.tree import from_documents
     from registry.validation.validate import shipped_registry

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from registry.base.errors import ConfigError
+from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, unusable
 
 
 @click.command(name="fmt")
@@ -20,7 +21,10 @@ def fmt_command(paths: tuple[Path, ...], check: bool) -> None:
     from registry.schema.jsonformat import reformatted
     from registry.schema.tree import default_roots, shipped_schema_root
 
-    folders = paths or default_roots() or (shipped_schema_root(),)
+    try:
+        folders = paths or default_roots() or (shipped_schema_root(),)
+    except ConfigError as exc:
+        raise unusable(str(exc)) from None
     files = sorted({f for p in folders for f in ([p] if p.is_file() else p.rglob("*.json"))})
     unformatted = failed = 0
     for file in files:

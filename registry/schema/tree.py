@@ -12,6 +12,14 @@ with jsonschema-rs what would otherwise fail only when a payload is checked: the
 annotations capreg's code reads. A file that fails disables only the offerings that use
 it: `Registry.offering` raises its error, `Registry.problems` lists every one.
 The slower checks of capreg's own meta-schema and conventions live in `registry.tools.lint`.
+
+A registry is one or more trees laid bottom first (`load(*roots, builtin=...)`; the default
+registry is the shipped tree with the trees of `[tool.capreg] schemas` and $CAPREG_SCHEMAS
+over it). A provider is a folder of a tree, never a list in code. A later tree adds
+offerings, and its offering of an id an earlier tree has replaces that one
+(`Registry.replaced`); its meta/concepts.json and meta/sync-modes.json are merged into those
+below (`_merged_meta`); it needs no copy of capreg's own meta/offering.schema.json. A `$ref`
+resolves inside its own tree only: each tree's files live under a host of their own.
 """
 
 from __future__ import annotations
@@ -314,9 +322,11 @@ def from_documents(documents: dict[str, Any], name: str) -> Registry:
 def _trees(folders: list[Path]) -> tuple[Tree, ...]:
     """The folders as trees, bottom first; a folder named twice is laid once, at its first place."""
     shipped = shipped_schema_root().resolve()
-    resolved = list(dict.fromkeys(folder.resolve() for folder in folders))
+    given_as: dict[Path, Path] = {}  # resolved -> as first given
+    for folder in folders:
+        given_as.setdefault(folder.resolve(), folder)
     trees = []
-    for index, (given, root) in enumerate(zip(dict.fromkeys(folders), resolved)):
+    for index, (root, given) in enumerate(given_as.items()):
         if not root.is_dir():
             raise SchemaFileError(str(given), "schema directory does not exist")
         name = BUILTIN_NAME if root == shipped else shown_path(given)
