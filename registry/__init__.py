@@ -11,6 +11,10 @@ at any moment. A pre-fork server (gunicorn --preload, uvicorn --workers) calls
 `registry.preload()` before forking, so every worker starts with all offerings loaded and
 compiled instead of compiling them again in each worker on its first requests.
 
+`registry.load(folder)` is one schema tree alone; `registry.load(*folders, builtin=True)`
+lays trees of one's own over the shipped one, as the default registry does with
+`[tool.capreg] schemas` and $CAPREG_SCHEMAS ($CAPREG_BUILTIN=0: without the shipped tree).
+
 The public surface is what this module exports; everything else may change.
 """
 

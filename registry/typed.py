@@ -1,9 +1,13 @@
 """Base classes of the generated typed clients (generated/clients, imported as
-`registry.clients.<provider>.<model>`).
+`registry.clients.<provider>.<model>`, and the clients of a tree of one's own).
 
 Every generated model is a ClientModel: strict, so a client accepts exactly what the JSON
 Schema accepts (no "0.5" for 0.5). The root model of each offering is a RequestModel, which
-runs the registry's cross-field rules after the fields validate.
+runs the cross-field rules of the schemas it was generated from after the fields validate:
+a shipped client those of the shipped tree (which ships beside it); a client of a tree of
+one's own those of the copy of its schemas it carries (`schemas=`), so it needs no
+environment variable and keeps working wherever its module is moved or packaged, and its
+rules never drift from the fields it was generated with.
 
 A RequestModel takes what `registry.validate` takes: any Mapping and Sequence, and its own
 model instances. A payload holding what JSON cannot (bytes, NaN, a set, a cycle), or nested
@@ -13,11 +17,17 @@ the `value-not-json` or `uncheckable` finding), never a RecursionError.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import functools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import MISSING, BaseModel, ConfigDict, model_validator
 
+from registry.base.text import integral_floats_as_integers
 from registry.validation.jsondata import as_json
+
+if TYPE_CHECKING:
+    from registry.schema.tree import Registry
 
 
 class ClientModel(BaseModel):
@@ -28,11 +38,15 @@ class RequestModel(ClientModel):
     """A request payload of one offering; `offering` names it (`runware/lipsync-2`)."""
 
     offering: ClassVar[str]
+    # path in its tree -> content: the offering's schema files, when it is not a shipped one
+    schema_files: ClassVar[Mapping[str, Any] | None] = None
 
-    def __init_subclass__(cls, offering: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(cls, offering: str | None = None, schemas: Mapping[str, Any] | None = None,
+                          **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if offering is not None:
             cls.offering = offering
+            cls.schema_files = schemas
 
     @model_validator(mode="before")
     @classmethod
@@ -44,15 +58,14 @@ class RequestModel(ClientModel):
         data = as_json(data, keep=(BaseModel, type(MISSING)))
         # JSON Schema counts 48.0 as an integer; pydantic's strict int does not. Float fields
         # accept integers, so turning integral floats into integers changes nothing else.
-        return _integral_floats_as_integers(data)
+        return integral_floats_as_integers(data)
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> RequestModel:
         from registry.schema.index import index_of
         from registry.validation.rules import check
-        from registry.validation.validate import default_registry
 
-        index = index_of(default_registry(), self.offering)
+        index = index_of(_registry_of(type(self)), self.offering)
         payload = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
         errors = check(index, payload)
         if errors:
@@ -64,11 +77,13 @@ class RequestModel(ClientModel):
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
-def _integral_floats_as_integers(value: Any) -> Any:
-    if type(value) is float and value.is_integer():
-        return int(value)
-    if type(value) is dict:
-        return {key: _integral_floats_as_integers(item) for key, item in value.items()}
-    if type(value) is list:
-        return [_integral_floats_as_integers(item) for item in value]
-    return value
+@functools.cache
+def _registry_of(model: type[RequestModel]) -> Registry:
+    """The registry of the schemas `model` was generated from."""
+    from registry.schema.tree import from_documents
+    from registry.validation.validate import shipped_registry
+
+    if model.schema_files is None:
+        return shipped_registry()
+    return from_documents(dict(model.schema_files), f"the schemas of {model.__module__}")
+

@@ -24,10 +24,11 @@ def toy() -> Registry:
 
 @pytest.fixture
 def toy_as_default(monkeypatch):
-    """The toy tree as the default registry, which the CLI and `registry.validate()` use."""
+    """The toy tree alone as the default registry, which the CLI and `registry.validate()` use."""
     from registry.validation import validate as validation
 
     monkeypatch.setenv("CAPREG_SCHEMAS", str(FIXTURES / "registry"))
+    monkeypatch.setenv("CAPREG_BUILTIN", "0")
     validation.default_registry.cache_clear()
     yield
     validation.default_registry.cache_clear()

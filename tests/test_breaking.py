@@ -165,25 +165,28 @@ def test_a_bad_ref_or_a_tree_outside_git_is_an_error(repo, tmp_path):
 
 # -- the command ---------------------------------------------------------------------------
 def capreg(repo, *args):
-    env = {**os.environ, "CAPREG_SCHEMAS": str(repo / "schemas")}
+    env = {**os.environ, "CAPREG_SCHEMAS": str(repo / "schemas"), "CAPREG_BUILTIN": "0"}
     return subprocess.run([sys.executable, "-m", "registry.cli", *args], cwd=repo, env=env,
                           capture_output=True, text=True)
 
 
 def test_cli_text_json_and_exit_codes(repo):
+    # The toy tree is a tree of one's own: its clients are generated into the project's
+    # generated/, imported as generated.clients.<provider>.<model>.
+    (repo / "pyproject.toml").write_text("", encoding="utf-8")
     edit(repo, "sync/toy.json", lambda d: settings(d)["syncMode"].update(enum=["bounce", "cut_off"], default="cut_off"))
-    text = capreg(repo, "breaking", "--against", "HEAD")
+    text = capreg(repo, "breaking", "--against", "HEAD", "--output", "generated")
     assert text.returncode == 1
     assert text.stdout.splitlines()[:3] == [
-        "sync/toy (client registry.clients.sync.toy)",
+        "sync/toy (client generated.clients.sync.toy)",
         '  error[enum-value-removed] `/settings/syncMode`: "loop" no longer allowed; payloads with it are rejected',
         '  warning[default-changed] `/settings/syncMode`: default "bounce" → "cut_off"; '
         "payloads that leave it out behave differently"]
-    document = json.loads(capreg(repo, "breaking", "--against", "HEAD", "--format", "json").stdout)
+    document = json.loads(capreg(repo, "breaking", "--against", "HEAD", "--format", "json", "--output", "generated").stdout)
     assert document["version"] == 2
     assert [c["rule"] for c in document["changes"]] == ["enum-value-removed", "default-changed"]
     assert document["changes"][0]["ctx"] == {"offering": "sync/toy", "name": "`/settings/syncMode`", "values": '"loop"'}
-    assert document["clients"] == {"sync/toy": "registry.clients.sync.toy"}
+    assert document["clients"] == {"sync/toy": "generated.clients.sync.toy"}
     markdown = capreg(repo, "breaking", "--against", "HEAD", "--format", "markdown").stdout
     assert "| error | `enum-value-removed` | sync/toy | `/settings/syncMode` |" in markdown
 

@@ -255,7 +255,7 @@ def test_list_show_and_lint():
 
 def test_the_installed_command_runs(tmp_path):
     path = write(tmp_path / "bad.json", json.dumps(BAD))
-    env = {**os.environ, "CAPREG_SCHEMAS": str(FIXTURES / "registry")}
+    env = {**os.environ, "CAPREG_SCHEMAS": str(FIXTURES / "registry"), "CAPREG_BUILTIN": "0"}
     done = subprocess.run([sys.executable, "-m", "registry.cli", "validate", path], capture_output=True, text=True, env=env)
     assert done.returncode == 1
     assert "error[enum]" in done.stdout

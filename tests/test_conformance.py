@@ -132,7 +132,7 @@ def _subject(file: str, group_index: int) -> tuple[Registry, Offering]:
         id=f"conformance/{file}/{group_index}", provider="conformance", model=file, variant=None, model_id="",
         model_id_pointer=None, model_id_aliases=(), title=file, path=file, uri=uri, schema=schema,
     )
-    return SuiteRegistry(SUITE, {**_remotes(), uri: schema}, {offering.id: offering}, {}), offering
+    return SuiteRegistry((), {**_remotes(), uri: schema}, {offering.id: offering}, {}), offering
 
 
 def _verdict(engine: str, registry: Registry, offering: Offering, instance: Any) -> bool:
@@ -226,7 +226,7 @@ def test_a_reference_to_a_document_not_in_the_registry_is_refused_not_fetched(en
         offering = Offering(id="conformance/remote-ref", provider="conformance", model="remote-ref", variant=None,
                             model_id="", model_id_pointer=None, model_id_aliases=(), title="remote", path="remote",
                             uri=uri, schema=schema)
-        registry = SuiteRegistry(SUITE, {uri: schema}, {offering.id: offering}, {})
+        registry = SuiteRegistry((), {uri: schema}, {offering.id: offering}, {})
         with pytest.raises(Exception) as refused:
             _verdict(engine, registry, offering, 1)
         assert url in str(refused.value) or "Unresolvable" in str(refused.value) or "not in" in str(refused.value)

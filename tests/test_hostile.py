@@ -277,7 +277,7 @@ def _peak_memory_kib(*args: str) -> int:
             print(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1), file=sys.stderr)
     """)
     result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "CAPREG_SCHEMAS": str(FIXTURES / "registry")})
+                            env={**os.environ, "CAPREG_SCHEMAS": str(FIXTURES / "registry"), "CAPREG_BUILTIN": "0"})
     return int(result.stderr.strip().splitlines()[-1])
 
 

@@ -102,6 +102,7 @@ def test_a_keyword_of_ones_own_is_one_class_and_one_registration(tmp_path, keywo
     assert f"\nExample: {MaxSum.example}\n" in page
 
     monkeypatch.setenv("CAPREG_SCHEMAS", str(root))
+    monkeypatch.setenv("CAPREG_BUILTIN", "0")
     payload = tmp_path / "payload.json"
     payload.write_text(json.dumps({"box": {"a": 3, "b": 4}}), encoding="utf-8")
     registry.validation.validate.default_registry.cache_clear()

@@ -148,11 +148,12 @@ TOY_PAYLOAD = {"model": "toy-1", "inputs": {"audio": [{"id": "a", "source": "s"}
 
 @pytest.fixture
 def default_tree(monkeypatch):
-    """Point CAPREG_SCHEMAS at a tree, as a user of their own tree would."""
+    """Point CAPREG_SCHEMAS at a tree, used alone (CAPREG_BUILTIN=0), as a user of their own tree would."""
     from registry.validation import validate as validation
 
     def use(root):
         monkeypatch.setenv("CAPREG_SCHEMAS", str(root))
+        monkeypatch.setenv("CAPREG_BUILTIN", "0")
         validation.default_registry.cache_clear()
 
     yield use

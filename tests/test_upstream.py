@@ -165,6 +165,7 @@ def tree_as_default(monkeypatch):
     from registry.validation import validate as validation
 
     monkeypatch.setenv("CAPREG_SCHEMAS", str(HERE / "tree"))
+    monkeypatch.setenv("CAPREG_BUILTIN", "0")
     validation.default_registry.cache_clear()
     yield
     validation.default_registry.cache_clear()
@@ -233,6 +234,7 @@ def test_show_and_the_docs_print_the_provenance(real, tmp_path, monkeypatch):
     assert "## Checked against the provider's own spec" in page
     assert "against https://fal.ai/api/openapi/queue/openapi.json?endpoint_id=acme/lipsync, updated_at" in page
     monkeypatch.setenv("CAPREG_SCHEMAS", str(HERE / "tree"))
+    monkeypatch.setenv("CAPREG_BUILTIN", "0")
     shown = subprocess.run([str(ROOT / ".venv/bin/capreg"), "show", "fal/acme"], capture_output=True, text=True).stdout
     assert "accepted difference upstream-format-differs at /video_url: the endpoint only fetches URLs" in shown
     assert "checked 2026-01-02 against https://fal.ai/api/openapi/queue/openapi.json?endpoint_id=acme/lipsync" in shown
@@ -240,7 +242,7 @@ def test_show_and_the_docs_print_the_provenance(real, tmp_path, monkeypatch):
 
 def test_the_script_checks_a_folder_and_skips_a_missing_one(tmp_path):
     script = str(ROOT / "scripts" / "upstream-check")
-    env = {"PATH": "/usr/bin:/bin", "CAPREG_SCHEMAS": str(HERE / "tree")}
+    env = {"PATH": "/usr/bin:/bin", "CAPREG_SCHEMAS": str(HERE / "tree"), "CAPREG_BUILTIN": "0"}
     missing = subprocess.run([script, str(tmp_path / "none")], capture_output=True, text=True, env=env)
     assert missing.returncode == 0 and "skipped" in missing.stdout
     (tmp_path / "notes.md").write_text("not a spec", encoding="utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path as FilePath
 from typing import Any
 
 from registry.base.pointers import Path, to_pointer
@@ -19,6 +21,23 @@ def code(name: object) -> str:
 def show(value: Any) -> str:
     """A JSON value as JSON text, keys sorted so that equal values are shown alike."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def show_json_value(value: Any) -> str:
+    """`show`, with a number written the same however the schema wrote it: JSON has one
+    number type, so 1 and 1.0 are one value (a boolean stays a boolean: true is not 1)."""
+    return show(integral_floats_as_integers(value))
+
+
+def integral_floats_as_integers(value: Any) -> Any:
+    """JSON data with every float that is an integer (48.0) made an int."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is dict:
+        return {key: integral_floats_as_integers(item) for key, item in value.items()}
+    if type(value) is list:
+        return [integral_floats_as_integers(item) for item in value]
+    return value
 
 
 def bound(value: Any) -> str:
@@ -52,3 +71,12 @@ def half_surrogate(what: str, string: str, path: Path) -> str:
     where = f" at {to_pointer(path)}" if path else ""
     return (f"{what} {shortened(json.dumps(string))}{where} holds half of a UTF-16 surrogate pair without its other "
             "half, which is not Unicode text")
+
+
+def shown_path(path: FilePath | str) -> str:
+    """`path` as the user can open it: relative to the current directory when inside it, else absolute."""
+    absolute = FilePath(os.path.abspath(path))
+    try:
+        return absolute.relative_to(FilePath.cwd()).as_posix()
+    except ValueError:
+        return str(absolute)

@@ -1,8 +1,10 @@
 """The `capreg` command: the only part of capreg that imports click.
 
-Each command lives in a module of this package (`generate` in registry.codegen.generate,
-for now) and is imported only when it runs (or for --help), so `capreg validate` never pays
-for the code generator or the comparison. Exit codes: registry.cli.common.
+Each command lives in a module of this package and is imported only when it runs (or for
+--help), so `capreg validate` never pays for the code generator or the comparison. Exit
+codes: registry.cli.common. `--builtin/--no-builtin`, before the command, chooses whether
+the shipped tree lies under the trees of one's own (default: $CAPREG_BUILTIN, else
+`[tool.capreg] builtin`, else yes).
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import importlib
 
 import click
 
-from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
+from registry.cli.common import BuiltinChoice, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
 
-__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "LAZY_COMMANDS", "load_registry", "main"]
+__all__ = ["BuiltinChoice", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "LAZY_COMMANDS", "load_registry", "main"]
 
 
 class LazyGroup(click.Group):
@@ -41,15 +43,20 @@ LAZY_COMMANDS: dict[str, str] = {
     "plan": "registry.cli.plan:plan",
     "fmt": "registry.cli.fmt:fmt_command",
     "upstream": "registry.cli.upstream:upstream",
-    "generate": "registry.codegen.generate:generate",
+    "generate": "registry.cli.generate:generate",
     "editor": "registry.cli.editor:editor",
 }
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="capreg")
-def main() -> None:
+@click.option("--builtin/--no-builtin", default=None,
+              help="Lay the trees of your own ($CAPREG_SCHEMAS, [tool.capreg] schemas) over the shipped "
+                   "schemas, or use them alone (default: $CAPREG_BUILTIN, else [tool.capreg] builtin, else --builtin).")
+@click.pass_context
+def main(ctx: click.Context, builtin: bool | None) -> None:
     """capreg: request schemas of AI models at every provider that hosts them.
 
     Validate payloads, compare providers, generate typed clients and docs.
     """
+    ctx.obj = BuiltinChoice(builtin)

@@ -14,23 +14,37 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from registry.base.errors import RegistryError, UnknownOffering
+from registry.base.errors import ConfigError, RegistryError, UnknownOffering
 from registry.base.findings import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+@dataclass(frozen=True, slots=True)
+class BuiltinChoice:
+    """`capreg --builtin/--no-builtin`: None when neither is given (the default registry's choice)."""
+
+    builtin: bool | None
+
+
 def load_registry() -> Any:
-    """The default registry, or a clean exit when the schema tree is broken."""
+    """The registry the command works on: the default one, or its trees of one's own with or
+    without the shipped tree as `--builtin/--no-builtin` says; a clean exit when it is broken."""
+    from registry.schema.tree import default_roots, load
     from registry.validation.validate import default_registry
 
+    context = click.get_current_context(silent=True)
+    choice = context.find_object(BuiltinChoice) if context else None
     try:
-        return default_registry()
-    except RegistryError as exc:
+        if choice is None or choice.builtin is None:
+            return default_registry()
+        return load(*default_roots(), builtin=choice.builtin)
+    except (RegistryError, ConfigError) as exc:
         raise unusable(f"the schema registry cannot be loaded: {exc}") from None
 
 

@@ -7,19 +7,25 @@ from pathlib import Path
 
 import click
 
-from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from registry.base.errors import ConfigError
+from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, unusable
 
 
 @click.command(name="fmt")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--check", is_flag=True, help="Change nothing; list the files that are not in the format and exit 1.")
 def fmt_command(paths: tuple[Path, ...], check: bool) -> None:
-    """Rewrite the JSON files of PATHS (files or folders; default: the schema tree) in the
-    schema file format: two-space indent, short flat arrays and objects on one line."""
+    """Rewrite the JSON files of PATHS (files or folders; default: the trees of your own, else
+    the shipped tree) in the schema file format: two-space indent, short flat arrays and
+    objects on one line."""
     from registry.schema.jsonformat import reformatted
-    from registry.schema.tree import default_schema_root
+    from registry.schema.tree import default_roots, shipped_schema_root
 
-    files = sorted({f for p in paths or (default_schema_root(),) for f in ([p] if p.is_file() else p.rglob("*.json"))})
+    try:
+        folders = paths or default_roots() or (shipped_schema_root(),)
+    except ConfigError as exc:
+        raise unusable(str(exc)) from None
+    files = sorted({f for p in folders for f in ([p] if p.is_file() else p.rglob("*.json"))})
     unformatted = failed = 0
     for file in files:
         try:

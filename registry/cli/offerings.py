@@ -13,24 +13,30 @@ from registry.cli.common import broken_offering, echo_json, load_registry, unkno
 @click.command(name="list")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_offerings(output_format: str) -> None:
-    """List every offering: provider, model, model id, where the id sits in a payload."""
+    """List every offering: provider, model, model id, where the id sits in a payload, the
+    tree it comes from, and the trees whose offering of the same id it replaces."""
     from registry.report.escapes import text_table
 
     registry = load_registry()
     rows = [
         {"offering": o.id, "provider": o.provider, "model": o.model, "variant": o.variant,
-         "model_id": o.model_id, "detected_at": o.model_id_pointer, "title": o.title}
+         "model_id": o.model_id, "detected_at": o.model_id_pointer, "title": o.title,
+         "tree": registry.tree_of(o.uri).name, "replaces": [t.name for t in registry.replaced.get(o.id, ())]}
         for o in registry.offerings.values()
     ]
     if output_format == "json":
         echo_json(rows)
         return
-    table = [("OFFERING", "MODEL", "MODEL ID", "DETECTED AT")] + [
-        (r["offering"], r["model"], r["model_id"], r["detected_at"] or "(URL; use --offering)") for r in rows
+    table = [("OFFERING", "MODEL", "MODEL ID", "DETECTED AT", "TREE")] + [
+        (r["offering"], r["model"], r["model_id"], r["detected_at"] or "(URL; use --offering)",
+         r["tree"] + "".join(f" (replaces {name})" for name in r["replaces"])) for r in rows
     ]
     click.echo(text_table(table))
     providers = len({r["provider"] for r in rows})
-    click.echo(f"\n{len(rows)} offerings of {len(registry.models())} models at {providers} providers")
+    replaced = sum(1 for r in rows if r["replaces"])
+    trees = f" from {len(registry.trees)} trees" + (f", {replaced} replaced by a later tree" if replaced else "")
+    click.echo(f"\n{len(rows)} offerings of {len(registry.models())} models at {providers} providers"
+               + (trees if len(registry.trees) > 1 else ""))
 
 
 @click.command()
@@ -59,7 +65,8 @@ def show(offering: str, raw: bool) -> None:
              f"  detected at  {chosen.model_id_pointer or '(the URL selects the model; use --offering)'}"]
     if "x-endpoint" in chosen.schema:
         lines.append(f"  endpoint     {chosen.schema['x-endpoint']}")
-    lines.append(f"  schema       schemas/{chosen.path}")
+    tree = registry.tree_of(chosen.uri)
+    lines.append(f"  schema       {'schemas/' if tree.builtin else tree.name + '/'}{chosen.path}")
     click.echo("\n".join(lines))
     rows = [("PARAMETER", "TYPE", "REQ", "DEFAULT", "ALLOWED", "CONCEPT")]
     for p in index.parameters:

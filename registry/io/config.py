@@ -12,11 +12,11 @@ The first matching key wins.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from registry.base.errors import ConfigError
+from registry.base.pyproject import capreg_table, nearest
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,19 +38,12 @@ class OfferingMap:
 
 
 def find_offering_map(start: Path) -> OfferingMap | None:
-    for directory in (start.resolve(), *start.resolve().parents):
-        pyproject = directory / "pyproject.toml"
-        if pyproject.is_file():
-            return _read(pyproject)
-    return None
+    pyproject = nearest(start)
+    return None if pyproject is None else _read(pyproject)
 
 
 def _read(pyproject: Path) -> OfferingMap | None:
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{pyproject}: cannot read [tool.capreg]: {exc}") from None
-    table = data.get("tool", {}).get("capreg", {}).get("offerings")
+    table = capreg_table(pyproject).get("offerings")
     if table is None:
         return None
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):

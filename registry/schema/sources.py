@@ -13,7 +13,7 @@ from urllib.parse import urldefrag, urljoin
 
 from registry.base.catalog import rule
 from registry.base.findings import Finding
-from registry.schema.tree import BASE_URI, Registry, subschemas
+from registry.schema.tree import Registry, subschemas
 
 
 def sources_of(registry: Registry, uri: str) -> dict[str, str]:
@@ -32,12 +32,12 @@ def source_problems(registry: Registry) -> list[Finding]:
     """Citations that resolve to no source, and sources defined again in a file already reached."""
     problems: list[Finding] = []
     for uri in registry.documents:
-        relative = _relative(uri)
+        relative = registry.file_name(uri)
         reached = _reached(registry, uri)
         available = {k for other in reached for k in _defined(registry.documents[other])}
         own = _defined(registry.documents[uri])
         for key in sorted(own):
-            elsewhere = [_relative(other) for other in reached[1:] if key in _defined(registry.documents[other])]
+            elsewhere = [registry.file_name(other) for other in reached[1:] if key in _defined(registry.documents[other])]
             if elsewhere:
                 problems.append(rule("source-defined-twice").finding("", file=relative, key=repr(key),
                                                                      elsewhere=", ".join(elsewhere)))
@@ -87,6 +87,3 @@ def _cited(document: Any) -> set[str]:
     return {key for schema in subschemas(document) if isinstance(schema.get("x-source"), list)
             for key in schema["x-source"] if isinstance(key, str)}
 
-
-def _relative(uri: str) -> str:
-    return uri[len(BASE_URI):]

@@ -1,7 +1,8 @@
 """Loading schemas/ into a Registry: the offerings, their schemas and the concepts.
 
-Every schema file gets a synthetic base URI under BASE_URI so relative `$ref`s between
-files resolve to other files of the tree. Loading checks that every reference keyword
+Every schema file gets a synthetic URI under its tree's base URI (BASE_URI for the bottom
+tree, a host of its own for each tree laid over it) so relative `$ref`s between files
+resolve to other files of the same tree. Loading checks that every reference keyword
 (`$ref`, `$dynamicRef`, `$schema`; `$id` is not allowed) lands on a file and location
 inside the tree: a reference to the network, outside schemas/, to a missing file or
 pointer is a SchemaRefError, because a validator (or code generator) that fetched or
@@ -11,6 +12,14 @@ with jsonschema-rs what would otherwise fail only when a payload is checked: the
 annotations capreg's code reads. A file that fails disables only the offerings that use
 it: `Registry.offering` raises its error, `Registry.problems` lists every one.
 The slower checks of capreg's own meta-schema and conventions live in `registry.tools.lint`.
+
+A registry is one or more trees laid bottom first (`load(*roots, builtin=...)`; the default
+registry is the shipped tree with the trees of `[tool.capreg] schemas` and $CAPREG_SCHEMAS
+over it). A provider is a folder of a tree, never a list in code. A later tree adds
+offerings, and its offering of an id an earlier tree has replaces that one
+(`Registry.replaced`); its meta/concepts.json and meta/sync-modes.json are merged into those
+below (`_merged_meta`); it needs no copy of capreg's own meta/offering.schema.json. A `$ref`
+resolves inside its own tree only: each tree's files live under a host of their own.
 """
 
 from __future__ import annotations
@@ -28,12 +37,17 @@ from typing import Any, Callable, TypeVar
 from urllib.parse import urldefrag, urljoin
 
 from registry.base import pointers
-from registry.base.errors import RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
+from registry.base.errors import ConfigError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
+from registry.base.pyproject import capreg_table, nearest
+from registry.base.text import shown_path
 from registry.schema.keywords import KEYWORDS, meta_schema
 from registry.schema.patterns import PatternError, matcher
 
 # `.invalid` is reserved (RFC 2606): this host can never be reached, even by mistake.
 BASE_URI = "https://schemas.capreg.invalid/"
+BUILTIN_NAME = "built-in"
+SCHEMAS_ENV = "CAPREG_SCHEMAS"  # trees of one's own, laid over the shipped one
+BUILTIN_ENV = "CAPREG_BUILTIN"  # 0: the default registry leaves the shipped tree out
 META_DIR = "meta"
 COMMON_DIR = "common"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -48,17 +62,68 @@ T = TypeVar("T")
 FORK_LOCK = threading.RLock()
 
 
-def default_schema_root() -> Path:
-    """$CAPREG_SCHEMAS when set (a tree of your own), else the schemas/ shipped in the
-    installed wheel, else the source checkout's schemas/."""
-    override = os.environ.get("CAPREG_SCHEMAS")
-    return Path(override) if override else shipped_schema_root()
+def default_roots() -> tuple[Path, ...]:
+    """The trees of one's own the default registry lays over the shipped one, bottom first:
+    `[tool.capreg] schemas` of the nearest pyproject.toml above the current directory
+    (relative to that file), then $CAPREG_SCHEMAS (folders separated by os.pathsep): the
+    setting of one run lies over the project's."""
+    pyproject = nearest(Path.cwd())
+    listed = capreg_table(pyproject).get("schemas", []) if pyproject else []
+    if not isinstance(listed, list) or not all(isinstance(folder, str) for folder in listed):
+        raise ConfigError(f"{pyproject}: [tool.capreg] schemas must be a list of folder paths")
+    configured = tuple(pyproject.parent / folder for folder in listed) if pyproject else ()
+    return configured + tuple(Path(folder) for folder in os.environ.get(SCHEMAS_ENV, "").split(os.pathsep) if folder)
+
+
+def default_builtin() -> bool:
+    """Whether the default registry includes the shipped tree: $CAPREG_BUILTIN, else
+    `[tool.capreg] builtin` of the nearest pyproject.toml, else yes."""
+    setting = os.environ.get(BUILTIN_ENV, "").strip().lower()
+    if setting:
+        if setting not in _SWITCH:
+            raise ConfigError(f"${BUILTIN_ENV} must be one of {', '.join(_SWITCH)}; got {setting!r}")
+        return _SWITCH[setting]
+    pyproject = nearest(Path.cwd())
+    configured = capreg_table(pyproject).get("builtin", True) if pyproject else True
+    if not isinstance(configured, bool):
+        raise ConfigError(f"{pyproject}: [tool.capreg] builtin must be true or false")
+    return configured
+
+
+_SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
 def shipped_schema_root() -> Path:
     """The schemas/ shipped in the installed wheel, else the source checkout's schemas/."""
     packaged = Path(__file__).parents[1] / "schemas"
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "schemas"
+
+
+def tree_base_uri(index: int) -> str:
+    """The base URI of a registry's index-th tree, bottom first. Each tree has a host of its
+    own, so a relative `$ref` never resolves into another tree (`..` stops at the host)."""
+    return BASE_URI if index == 0 else f"https://tree{index}.schemas.capreg.invalid/"
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """One folder of schema files of a registry; a later tree is laid over the earlier ones."""
+
+    root: Path | None  # None: documents held in memory (a generated client's copy of its schemas)
+    base_uri: str
+    name: str  # BUILTIN_NAME for the shipped tree, else its folder as the user can open it
+    builtin: bool
+    # What precedes a file's path in messages: nothing in the bottom tree (the built-in one,
+    # or the only one), so its files keep the names they have on their own.
+    prefix: str = ""
+
+    def relative(self, uri: str) -> str:
+        """The path of the document `uri` inside this tree."""
+        return uri[len(self.base_uri):]
+
+    def file_name(self, uri: str) -> str:
+        """How messages name the document `uri`."""
+        return self.prefix + self.relative(uri)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,25 +148,44 @@ class Offering:
 
 
 class Registry:
-    """Every offering of a schema tree, loaded once per process.
+    """Every offering of one or more schema trees, loaded once per process.
 
+    The trees are laid bottom first: a later tree adds offerings, concepts and sync modes,
+    and its offering of an id an earlier tree has replaces that one (`replaced` says which).
     Derived artefacts (compiled validators, rule plans) are built on first use through
     `cached`, so a run that checks one offering compiles one offering, once however many
     threads ask for it.
     """
 
-    def __init__(self, root: Path, documents: dict[str, Any], offerings: dict[str, Offering],
-                 concepts: dict[str, str], failures: dict[str, RegistryError] | None = None,
-                 problems: dict[str, RegistryError] | None = None) -> None:
-        self.root = root
-        self.documents = documents  # uri -> parsed JSON, every file of the tree that is JSON
+    def __init__(self, trees: tuple[Tree, ...], documents: dict[str, Any], offerings: dict[str, Offering],
+                 meta: dict[str, Any], failures: dict[str, RegistryError] | None = None,
+                 problems: dict[str, RegistryError] | None = None,
+                 replaced: dict[str, tuple[Tree, ...]] | None = None) -> None:
+        self.trees = trees
+        self.documents = documents  # uri -> parsed JSON, every file of every tree that is JSON
         self.offerings = offerings  # id -> Offering, sorted by id: the usable ones
-        self.concepts = concepts
+        self.meta = meta  # file name in meta/ -> its content, merged across the trees
+        self.concepts = {k: v for k, v in meta.get(CONCEPTS_FILE, {}).items() if not k.startswith("$")}
         self.failures = failures or {}  # offering id -> the error that makes it unusable
-        self.problems = problems or {}  # relative path -> the error of a file that cannot be used
+        self.problems = problems or {}  # file name -> the error of a file that cannot be used
+        self.replaced = replaced or {}  # offering id -> the earlier trees whose offering of that id it hides
         self._cache: dict[tuple[str, str], Any] = {}
         self._building: dict[tuple[str, str], threading.RLock] = {}
         _LIVE_REGISTRIES.add(self)
+
+    @property
+    def root(self) -> Path | None:
+        """The folder of the bottom tree."""
+        return self.trees[0].root
+
+    def tree_of(self, uri: str) -> Tree:
+        """The tree that holds the document `uri`."""
+        return next(tree for tree in self.trees if uri.startswith(tree.base_uri))
+
+    def file_name(self, uri: str) -> str:
+        """How messages name the document `uri`: its path in its tree, after the tree's
+        folder unless it is the bottom tree."""
+        return self.tree_of(uri).file_name(uri)
 
     # -- lookup -------------------------------------------------------------------------
     def offering(self, offering_id: str) -> Offering:
@@ -207,55 +291,211 @@ def _length_ratio(length: int, other: int) -> float:
     return 2.0 * min(length, other) / (length + other) if length + other else 1.0
 
 
-def load(root: Path | str | None = None) -> Registry:
-    root = Path(root or default_schema_root()).resolve()
-    if not root.is_dir():
-        raise SchemaFileError(str(root), "schema directory does not exist")
-    files = {BASE_URI + path.relative_to(root).as_posix(): path for path in sorted(root.rglob("*.json"))}
+def load(*roots: Path | str, builtin: bool | None = None) -> Registry:
+    """The registry of the schema trees `roots`, each laid over the ones before it, over the
+    shipped tree when `builtin`. `load(folder)` is that tree alone; `load()` is the default
+    registry's trees (`default_roots`, over the shipped tree unless `default_builtin()` says no)."""
+    if not roots and builtin is None:
+        roots, builtin = default_roots(), default_builtin()
+    folders = [shipped_schema_root()] if builtin else []
+    folders += [Path(root) for root in roots]
+    if not folders:
+        raise RegistryError(f"no schema tree to load: the shipped tree is left out (${BUILTIN_ENV}=0, "
+                            f"--no-builtin or [tool.capreg] builtin = false) and no tree of your own is named "
+                            f"(${SCHEMAS_ENV}, [tool.capreg] schemas)")
+    trees = _trees(folders)
+    layers = [_read_tree(tree) for tree in trees]
+    for index, (tree, layer) in enumerate(zip(trees, layers)):
+        # A tree laid over another may only add concepts or sync modes; one without
+        # anything is most likely the wrong folder.
+        if not layer.offerings and not layer.failures and (index == 0 or not layer.meta):
+            raise SchemaFileError(str(tree.root), "holds no offering schemas (<provider>/<model>.json files)")
+    return _layered(trees, layers)
+
+
+def from_documents(documents: dict[str, Any], name: str) -> Registry:
+    """The registry of one tree held in memory: path inside the tree -> parsed JSON. It is
+    checked as a tree of files is: references stay inside it."""
+    tree = Tree(None, BASE_URI, name, builtin=False)
+    return _layered((tree,), [_checked_layer(tree, {BASE_URI + path: doc for path, doc in documents.items()}, {})])
+
+
+def _trees(folders: list[Path]) -> tuple[Tree, ...]:
+    """The folders as trees, bottom first; a folder named twice is laid once, at its first place."""
+    shipped = shipped_schema_root().resolve()
+    given_as: dict[Path, Path] = {}  # resolved -> as first given
+    for folder in folders:
+        given_as.setdefault(folder.resolve(), folder)
+    trees = []
+    for index, (root, given) in enumerate(given_as.items()):
+        if not root.is_dir():
+            raise SchemaFileError(str(given), "schema directory does not exist")
+        name = BUILTIN_NAME if root == shipped else shown_path(given)
+        trees.append(Tree(root, tree_base_uri(index), name, root == shipped, f"{name}/" if index else ""))
+    return tuple(trees)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layer:
+    """What one tree holds, before it is laid over the others."""
+
+    documents: dict[str, Any]
+    offerings: dict[str, Offering]
+    failures: dict[str, RegistryError]
+    problems: dict[str, RegistryError]  # file name -> why it cannot be used
+    meta: dict[str, Any]  # file name in meta/ -> its content
+
+
+def _read_tree(tree: Tree) -> _Layer:
+    assert tree.root is not None
     documents: dict[str, Any] = {}
     broken: dict[str, RegistryError] = {}  # uri -> why the file cannot be used
-    for uri, path in files.items():
+    for path in sorted(tree.root.rglob("*.json")):
+        uri = tree.base_uri + path.relative_to(tree.root).as_posix()
         try:
-            documents[uri] = _read_json(path, uri[len(BASE_URI):])
+            documents[uri] = _read_json(path, tree.file_name(uri))
         except SchemaFileError as exc:
             broken[uri] = exc
+    return _checked_layer(tree, documents, broken)
+
+
+def _checked_layer(tree: Tree, documents: dict[str, Any], broken: dict[str, RegistryError]) -> _Layer:
+    files = {*documents, *broken}
     for uri, document in documents.items():
         try:
-            _check_document(files, documents, uri, document)
+            _check_document(tree, files, documents, uri, document)
         except RegistryError as exc:
             broken[uri] = exc
     for uri, error in broken.items():
-        if _folder(uri) == META_DIR:  # the tree's own configuration: nothing can be checked without it
+        if _folder(tree, uri) == META_DIR:  # the tree's own configuration: nothing can be checked without it
             raise error
 
-    concepts_uri = f"{BASE_URI}{META_DIR}/concepts.json"
-    concepts = {k: v for k, v in documents.get(concepts_uri, {}).items() if not k.startswith("$")}
     offerings: dict[str, Offering] = {}
     failures: dict[str, RegistryError] = {}
     links = _links(documents)
-    for uri in files:
-        relative = uri[len(BASE_URI):]
-        if _folder(uri) in (META_DIR, COMMON_DIR) or "/" not in relative:
+    for uri in sorted(files):
+        relative = tree.relative(uri)
+        if _folder(tree, uri) in (META_DIR, COMMON_DIR) or "/" not in relative:
             continue
         # The offering's own error, or that of a file it refers to, disables it alone.
         problem = next((broken[reached] for reached in _reachable(links, uri) if reached in broken), None)
         if problem is None:
             try:
-                offering = _offering(uri, relative, documents[uri])
+                offering = _offering(uri, relative, tree.file_name(uri), documents[uri])
             except SchemaFileError as exc:
                 problem = broken[uri] = exc
             else:
                 offerings[offering.id] = offering
                 continue
         failures[relative.removesuffix(".json")] = problem
-    if not offerings and not failures:
-        raise SchemaFileError(str(root), "holds no offering schemas (<provider>/<model>.json files)")
-    problems = {uri[len(BASE_URI):]: error for uri, error in broken.items()}
-    return Registry(root, documents, dict(sorted(offerings.items())), concepts, failures, problems)
+    meta = {tree.relative(uri).removeprefix(f"{META_DIR}/"): document for uri, document in documents.items()
+            if _folder(tree, uri) == META_DIR}
+    problems = {tree.file_name(uri): error for uri, error in broken.items()}
+    return _Layer(documents, offerings, failures, problems, meta)
 
 
-def _folder(uri: str) -> str:
-    return uri[len(BASE_URI):].split("/", 1)[0]
+def _layered(trees: tuple[Tree, ...], layers: list[_Layer]) -> Registry:
+    """The layers laid bottom first: a later offering (usable or not) of an id hides an earlier one."""
+    documents: dict[str, Any] = {}
+    offerings: dict[str, Offering] = {}
+    failures: dict[str, RegistryError] = {}
+    problems: dict[str, RegistryError] = {}
+    meta: dict[str, Any] = {}
+    replaced: dict[str, tuple[Tree, ...]] = {}
+    holder: dict[str, Tree] = {}  # offering id -> the tree of its current offering
+    for tree, layer in zip(trees, layers):
+        documents.update(layer.documents)
+        problems.update(layer.problems)
+        for offering_id in [*layer.offerings, *layer.failures]:
+            if offering_id in holder:
+                replaced[offering_id] = (*replaced.get(offering_id, ()), holder[offering_id])
+            offerings.pop(offering_id, None)
+            failures.pop(offering_id, None)
+            holder[offering_id] = tree
+        offerings.update(layer.offerings)
+        failures.update(layer.failures)
+        for name, document in layer.meta.items():
+            meta[name] = _merged_meta(name, meta.get(name), document, f"{tree.prefix}{META_DIR}/{name}")
+    return Registry(trees, documents, dict(sorted(offerings.items())), meta, failures, problems,
+                    {i: t for i, t in sorted(replaced.items()) if i in offerings or i in failures})
+
+
+CONCEPTS_FILE = "concepts.json"
+SYNC_MODES_FILE = "sync-modes.json"
+# The members of concepts.json that list, per concept, its names or parts: lists are joined.
+_CONCEPT_LISTS = ("$names", "$parts")
+
+
+def _merged_meta(name: str, earlier: Any, later: Any, file_name: str) -> Any:
+    """A meta file of a later tree merged into the same file of the trees below it.
+
+    concepts.json: the union of the concepts, and of each concept's `$names` and `$parts`;
+    a concept (or `$flags` entry) defined again must say the same, else the later file is in
+    error: one word with two meanings would line different things up in a comparison.
+    sync-modes.json: merged by member, and each member object by its keys, the later tree's
+    entry replacing the earlier's (a sync mode by its name). Another file (capreg's own
+    offering.schema.json): the later tree's replaces it."""
+    if name == CONCEPTS_FILE:
+        _check_concepts_shape(later, file_name)
+    if name not in (CONCEPTS_FILE, SYNC_MODES_FILE) or not isinstance(earlier, dict) or not isinstance(later, dict):
+        return later
+    merged = dict(earlier)
+    for key, value in later.items():
+        before = earlier.get(key)
+        if name == CONCEPTS_FILE and key in _CONCEPT_LISTS + ("$flags",):
+            before = before or {}
+        if name == CONCEPTS_FILE and key in _CONCEPT_LISTS:
+            merged[key] = {**before, **{concept: list(dict.fromkeys([*before.get(concept, []), *items]))
+                                        for concept, items in value.items()}}
+        elif name == CONCEPTS_FILE and key == "$flags":
+            for concept, part in value.items():
+                if before.get(concept, part) != part:
+                    raise SchemaFileError(file_name, f"gives concept {concept!r} the flag {part!r}, but a tree below "
+                                          f"gives it {before[concept]!r}", f"/$flags/{pointers.escape(concept)}")
+            merged[key] = {**before, **value}
+        elif name == CONCEPTS_FILE and not key.startswith("$") and before not in (None, value):
+            raise SchemaFileError(file_name, f"defines concept {key!r} again, differently from a tree below "
+                                  f"({before!r}): name a new concept, or use the same words", f"/{pointers.escape(key)}")
+        elif isinstance(before, dict) and isinstance(value, dict):
+            merged[key] = {**before, **value}
+        else:
+            merged[key] = value
+    if name == CONCEPTS_FILE:
+        _check_one_whole(merged, file_name)
+    return merged
+
+
+def _check_concepts_shape(document: Any, file_name: str) -> None:
+    """The shapes of concepts.json the comparison reads: a clear error, not a traceback."""
+    def wrong(pointer: str, shape: str) -> SchemaFileError:
+        return SchemaFileError(file_name, f"must be {shape}", pointer or None)
+
+    if not isinstance(document, dict):
+        raise wrong("", "an object of concept names and their descriptions")
+    for key, value in document.items():
+        pointer = f"/{pointers.escape(key)}"
+        if key in _CONCEPT_LISTS:
+            if not isinstance(value, dict) or not all(
+                    isinstance(items, list) and all(isinstance(item, str) for item in items) for items in value.values()):
+                raise wrong(pointer, "an object mapping each concept to a list of strings")
+        elif key == "$flags":
+            if not isinstance(value, dict) or not all(isinstance(part, str) for part in value.values()):
+                raise wrong(pointer, "an object mapping each concept to one of its parts")
+        elif not key.startswith("$") and not isinstance(value, str):
+            raise wrong(pointer, "a string: the concept's description")
+
+
+def _check_one_whole(concepts: dict[str, Any], file_name: str) -> None:
+    wholes: dict[str, str] = {}
+    for whole, parts in concepts.get("$parts", {}).items():
+        for part in parts:
+            if wholes.setdefault(part, whole) != whole:
+                raise SchemaFileError(file_name, f"makes {part!r} a part of both {wholes[part]!r} and {whole!r}",
+                                      f"/$parts/{pointers.escape(whole)}")
+
+
+def _folder(tree: Tree, uri: str) -> str:
+    return tree.relative(uri).split("/", 1)[0]
 
 
 def _links(documents: dict[str, Any]) -> dict[str, frozenset[str]]:
@@ -288,19 +528,19 @@ def _read_json(path: Path, relative: str) -> Any:
         raise SchemaFileError(relative, f"is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
 
 
-def _offering(uri: str, relative: str, schema: Any) -> Offering:
+def _offering(uri: str, relative: str, file_name: str, schema: Any) -> Offering:
     if not isinstance(schema, dict):
-        raise SchemaFileError(relative, "an offering schema must be a JSON object")
+        raise SchemaFileError(file_name, "an offering schema must be a JSON object")
     provider, _, filename = relative.partition("/")
     stem = filename.removesuffix(".json")
     missing = [k for k in ("x-provider", "x-model", "x-model-id", "x-model-id-pointer") if k not in schema]
     if missing:
-        raise SchemaFileError(relative, f"missing registry annotation(s) {', '.join(missing)}")
+        raise SchemaFileError(file_name, f"missing registry annotation(s) {', '.join(missing)}")
     model, variant = schema["x-model"], schema.get("x-variant")
     expected_stem = f"{model}-{variant}" if variant else model
     if schema["x-provider"] != provider or stem != expected_stem or "/" in filename:
         raise SchemaFileError(
-            relative,
+            file_name,
             f"file must be at {schema['x-provider']}/{expected_stem}.json to match its "
             "x-provider, x-model and x-variant",
         )
@@ -319,11 +559,11 @@ def _offering(uri: str, relative: str, schema: Any) -> Offering:
     )
 
 
-def _check_document(files: dict[str, Path], documents: dict[str, Any], uri: str, document: Any) -> None:
+def _check_document(tree: Tree, files: Collection[str], documents: dict[str, Any], uri: str, document: Any) -> None:
     """Raise the first problem of one file: a reference that leaves the tree or, outside
     meta/ (configuration, not all of it schemas), what a JSON Schema engine or the rule
     engine would otherwise reject only once a payload is checked."""
-    relative = uri[len(BASE_URI):]
+    relative = tree.file_name(uri)
     located = list(located_subschemas(document))
     for path, schema in located:
         pointer = pointers.to_pointer(path)
@@ -335,27 +575,28 @@ def _check_document(files: dict[str, Path], documents: dict[str, Any], uri: str,
                                  f"({DRAFT_2020_12}) and never fetches a meta-schema", f"{pointer}/$schema", "$schema")
         for keyword in REFERENCE_KEYWORDS:
             if isinstance(schema.get(keyword), str):
-                _check_ref(files, documents, relative, uri, schema[keyword], f"{pointer}/{keyword}", keyword)
-    if _folder(uri) != META_DIR:
-        _check_schema(relative, document, located)
+                _check_ref(tree, files, documents, uri, schema[keyword], f"{pointer}/{keyword}", keyword)
+    if _folder(tree, uri) != META_DIR:
+        _check_schema(relative, document, located, common=_folder(tree, uri) == COMMON_DIR)
 
 
-def _check_ref(files: dict[str, Path], documents: dict[str, Any], relative: str, uri: str, ref: str,
+def _check_ref(tree: Tree, files: Collection[str], documents: dict[str, Any], uri: str, ref: str,
                pointer: str, keyword: str) -> None:
     """A reference must name a location inside the tree, and no chain of references may loop."""
+    relative = tree.file_name(uri)
     target = urljoin(uri, ref)
     document_uri, fragment = urldefrag(target)
 
     def refuse(problem: str) -> SchemaRefError:
         return SchemaRefError(relative, ref, problem, pointer, keyword)
 
-    if not document_uri.startswith(BASE_URI):
+    if not document_uri.startswith(tree.base_uri):
         where = "points at the network" if "://" in ref and not ref.startswith("file:") else "leaves the schema directory"
         raise refuse(f"{where}; capreg resolves references only inside schemas/ and never fetches")
     if document_uri not in files:
-        escaped = ".." in ref and _escapes(relative, ref)
+        escaped = ".." in ref and _escapes(tree.relative(uri), ref)
         raise refuse("leaves the schema directory" if escaped else
-                     f"names a file that does not exist ({document_uri[len(BASE_URI):]})")
+                     f"names a file that does not exist ({tree.file_name(document_uri)})")
     if fragment and not fragment.startswith("/"):
         raise refuse("uses a plain-name fragment; only JSON-pointer fragments are supported")
     if document_uri not in documents:
@@ -363,11 +604,11 @@ def _check_ref(files: dict[str, Path], documents: dict[str, Any], relative: str,
     try:
         locate(documents[document_uri], fragment)
     except (LookupError, ValueError):
-        raise refuse(f"names a location that does not exist in {document_uri[len(BASE_URI):]}") from None
+        raise refuse(f"names a location that does not exist in {tree.file_name(document_uri)}") from None
     _check_no_cycle(documents, relative, ref, target, pointer, keyword)
 
 
-def _check_schema(relative: str, document: Any, located: list[tuple[pointers.Path, dict[str, Any]]]) -> None:
+def _check_schema(relative: str, document: Any, located: list[tuple[pointers.Path, dict[str, Any]]], common: bool) -> None:
     """The Draft 2020-12 meta-schema, regular expressions that compile, well-formed `x-` annotations."""
     import jsonschema_rs
 
@@ -386,7 +627,7 @@ def _check_schema(relative: str, document: Any, located: list[tuple[pointers.Pat
                 matcher(expression)
             except PatternError as exc:
                 raise SchemaFileError(relative, f"pattern {exc}", f"{pointers.to_pointer(path)}/{where}") from None
-    shapes = _annotation_shapes(tuple(KEYWORDS))[relative.startswith(f"{COMMON_DIR}/")]
+    shapes = _annotation_shapes(tuple(KEYWORDS))[common]
     error = next(iter(shapes.iter_errors(document)), None)
     if error is not None:
         raise SchemaFileError(relative, f"malformed annotation: {error.message}", pointers.to_pointer(error.instance_path))

@@ -1,7 +1,9 @@
 """Breaking changes of the request schemas between a git ref and the working tree.
 
 The schemas at the ref are read with `git show` into a temporary directory and loaded as
-a second Registry; the two are compared offering by offering through the index (each
+a second Registry (`registry_at`: of a registry of several trees, those in the git work tree
+of the topmost one are read at the ref, the others, such as the shipped tree of an installed
+capreg, are taken as they are); the two are compared offering by offering through the index (each
 parameter's enum, range, type, required-ness, default, presence, and the rule plans).
 The schemas describe *requests*, so narrowing is what breaks: a payload that validated
 before may not validate now (error); one that behaves differently is a warning; widening is
@@ -59,25 +61,48 @@ def _git(root: Path, *args: str) -> bytes:
 @contextlib.contextmanager
 def schemas_at(ref: str, root: Path) -> Iterator[Registry]:
     """The registry of the schema tree `root` (a directory in a git work tree) as it was at `ref`."""
-    root = root.resolve()
-    toplevel = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip()).resolve()
-    inside = root.relative_to(toplevel).as_posix()
+    with trees_at(ref, (root,)) as old:
+        yield old
+
+
+@contextlib.contextmanager
+def registry_at(ref: str, current: Registry) -> Iterator[Registry]:
+    """The registry of the trees of `current` as they were at `ref`: those in the git work tree
+    of its topmost tree; the others (the shipped tree of an installed capreg) as they are."""
+    roots = tuple(tree.root for tree in current.trees if tree.root is not None)
+    with trees_at(ref, roots) as old:
+        yield old
+
+
+@contextlib.contextmanager
+def trees_at(ref: str, roots: tuple[Path, ...]) -> Iterator[Registry]:
+    """The trees `roots`, laid in order, as they were at `ref` in the git work tree of the last."""
+    roots = tuple(root.resolve() for root in roots)
+    toplevel = Path(_git(roots[-1], "rev-parse", "--show-toplevel").decode().strip()).resolve()
     try:
         _git(toplevel, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except GitRefError:
         raise GitRefError(f"{ref!r} names no commit in {toplevel}") from None
+    with tempfile.TemporaryDirectory(prefix="capreg-breaking-") as folder:
+        old_roots = [_extracted(ref, toplevel, root, Path(folder)) if root.is_relative_to(toplevel) else root
+                     for root in roots]
+        old = load(*old_roots)
+        old.check_complete()  # an offering that could not be loaded would look removed
+        yield old
+
+
+def _extracted(ref: str, toplevel: Path, root: Path, folder: Path) -> Path:
+    """The schema files of `root` at `ref`, written below `folder`; the folder they are in."""
+    inside = root.relative_to(toplevel).as_posix()
     names = [n for n in _git(toplevel, "ls-tree", "-r", "-z", "--name-only", ref, "--", inside).decode().split("\0")
              if n.endswith(".json")]
     if not names:
         raise GitRefError(f"{ref} has no schema files under {inside}/")
-    with tempfile.TemporaryDirectory(prefix="capreg-breaking-") as folder:
-        for name in names:
-            target = Path(folder, name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(_git(toplevel, "show", f"{ref}:{name}"))
-        old = load(Path(folder, inside))
-        old.check_complete()  # an offering that could not be loaded would look removed
-        yield old
+    for name in names:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(_git(toplevel, "show", f"{ref}:{name}"))
+    return folder / inside
 
 
 # -- the comparison ------------------------------------------------------------------------

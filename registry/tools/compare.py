@@ -19,21 +19,18 @@ from typing import Any
 from registry.base.catalog import rule
 from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Severity
-from registry.base.text import bound, code, show
+from registry.base.text import bound, code, show, show_json_value
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
-from registry.schema.tree import BASE_URI, META_DIR, Registry, closest
+from registry.schema.tree import CONCEPTS_FILE, Registry, closest
 
 # Rendered by version 2 of the JSON shape: each difference is a finding (rule, severity,
 # pointer, message, hint, ctx); version 1 had {rule, severity, concept, message}.
 JSON_VERSION = 2
 
-CONCEPTS_URI = f"{BASE_URI}{META_DIR}/concepts.json"
-
-
 # -- the vocabulary ---------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """schemas/meta/concepts.json: each concept's description, and how concepts relate."""
+    """meta/concepts.json of every tree, merged: each concept's description, and how concepts relate."""
 
     descriptions: dict[str, str]
     parents: dict[str, str]  # part -> the concept it is a part of (segment_start -> segments)
@@ -49,7 +46,7 @@ class Vocabulary:
 
 def vocabulary(registry: Registry) -> Vocabulary:
     def build() -> Vocabulary:
-        document = registry.documents.get(CONCEPTS_URI, {})
+        document = registry.meta.get(CONCEPTS_FILE, {})
         parents = {part: whole for whole, parts in document.get("$parts", {}).items() for part in parts}
         names = {concept: tuple(found) for concept, found in document.get("$names", {}).items()}
         return Vocabulary(dict(registry.concepts), parents, names, dict(document.get("$flags", {})))
@@ -83,7 +80,8 @@ def _tag_problem(registry: Registry, offering_id: str, parameter: Parameter, exp
     kind = ("concept-untagged" if parameter.concept is None
             else "concept-unlisted-name" if not expected else "concept-mismatch")
     return rule(kind).finding(
-        parameter.pattern, offering=offering_id, file=registry.offerings[offering_id].path, pattern=parameter.pattern,
+        parameter.pattern, offering=offering_id, file=registry.file_name(registry.offerings[offering_id].uri),
+        pattern=parameter.pattern,
         concept=parameter.concept, tagged=repr(parameter.concept), carries=list(expected),
         expected=" or ".join(expected))
 
@@ -259,7 +257,7 @@ def _differences(concept: str, cells: tuple[Cell, ...]) -> list[Finding]:
     if len(paths) > 1:
         found.append(difference("name-differs", paths=_describe(paths)))
     with_default = [c for c in whole if c.default is not NO_DEFAULT]
-    defaults = _grouped(with_default, lambda c: show(c.default))
+    defaults = _grouped(with_default, lambda c: show_json_value(c.default))
     if len(defaults) > 1:
         undocumented = [c.offering for c in whole if c.default is NO_DEFAULT]
         tail = f" (undocumented at {', '.join(undocumented)})" if undocumented else ""

@@ -18,7 +18,7 @@ from registry.base.pointers import to_pointer
 from registry.schema.index import index_of
 from registry.schema.jsonformat import format_json
 from registry.schema.sources import source_problems
-from registry.schema.tree import BASE_URI, COMMON_DIR, META_DIR, Registry, offering_meta_schema
+from registry.schema.tree import COMMON_DIR, META_DIR, Registry, offering_meta_schema
 
 
 def lint(registry: Registry) -> list[Finding]:
@@ -30,18 +30,19 @@ def lint(registry: Registry) -> list[Finding]:
     problems = [rule("file-unusable").finding(getattr(error, "pointer", None) or "", file=relative,
                                               detail=str(error).removeprefix(relative).lstrip(": "))
                 for relative, error in registry.problems.items()]
-    meta = offering_meta_schema()
+    meta = offering_meta_schema()  # capreg's own, rule keywords included: no tree needs a copy
     offering_check = Draft202012Validator(meta)
     common_check = Draft202012Validator({**meta["$defs"]["common"], "$defs": meta["$defs"]})
 
     for uri, document in registry.documents.items():
-        relative = uri[len(BASE_URI):]
-        if relative.startswith(f"{META_DIR}/") or relative in registry.problems:
+        tree = registry.tree_of(uri)
+        relative = tree.file_name(uri)
+        if tree.relative(uri).startswith(f"{META_DIR}/") or relative in registry.problems:
             continue
         for error in Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(document):
             problems.append(rule("not-draft-2020-12").finding(to_pointer(error.absolute_path), file=relative,
                                                              detail=error.message, at=error.json_path))
-        check = common_check if relative.startswith(f"{COMMON_DIR}/") else offering_check
+        check = common_check if tree.relative(uri).startswith(f"{COMMON_DIR}/") else offering_check
         for error in check.iter_errors(document):
             problems.append(rule("meta-schema").finding(to_pointer(error.absolute_path), file=relative,
                                                        detail=error.message, at=error.json_path))
@@ -52,15 +53,16 @@ def lint(registry: Registry) -> list[Finding]:
         problems += tag_problems(registry)
     titles: dict[str, str] = {}
     for offering in registry.offerings.values():
+        file = registry.file_name(offering.uri)
         if offering.title in titles:
-            problems.append(rule("title-duplicate").finding("", file=offering.path, title=repr(offering.title),
+            problems.append(rule("title-duplicate").finding("", file=file, title=repr(offering.title),
                                                            other=titles[offering.title]))
-        titles[offering.title] = offering.path
+        titles[offering.title] = file
         for parameter in index_of(registry, offering.id).parameters:
             concept = parameter.concept
             if concept is not None and concept not in registry.concepts:
                 problems.append(rule("concept-unknown").finding(
-                    parameter.pattern, file=offering.path, pattern=parameter.pattern, tagged=repr(concept),
+                    parameter.pattern, file=file, pattern=parameter.pattern, tagged=repr(concept),
                     known=", ".join(sorted(registry.concepts))))
     problems += source_problems(registry)
     problems += _format_problems(registry)
@@ -76,11 +78,14 @@ def _format_problems(registry: Registry) -> list[Finding]:
     """Files not written in the one format (registry/schema/jsonformat.py)."""
     problems = []
     for uri, document in registry.documents.items():
-        relative = uri[len(BASE_URI):]
+        tree = registry.tree_of(uri)
+        relative = tree.file_name(uri)
         if relative in registry.problems:
             continue  # reported as unusable; its format is the least of its problems
+        if tree.root is None:
+            continue  # held in memory: there is no file whose format to check
         try:
-            written = (registry.root / relative).read_text(encoding="utf-8")
+            written = (tree.root / tree.relative(uri)).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # a file that cannot be read again is not a format problem; loading read it
         if written != format_json(document):

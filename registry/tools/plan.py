@@ -1,7 +1,7 @@
 """Duration planner: what each sync mode makes of a video and an audio of given lengths.
 
 The behaviour matrix is data (schemas/meta/sync-modes.json, from sync.so's Sync Mode
-guide): per mode, which input's length the output takes and what happens to the video
+guide; a tree laid over it may add or replace modes): per mode, which input's length the output takes and what happens to the video
 and the audio when one is longer. This module only does the arithmetic the actions imply
 (how often a bounced video passes, how much is trimmed, the remap speed) and flags the
 plans whose visual cost passes the thresholds of the same file, with findings of the `plan`
@@ -17,12 +17,12 @@ from typing import Any
 from registry.base.catalog import rule
 from registry.base.errors import SchemaFileError
 from registry.base.findings import Finding
-from registry.schema.tree import BASE_URI, META_DIR, Registry
+from registry.schema.tree import META_DIR, SYNC_MODES_FILE, Registry
 
 # Version 2 of the JSON shape: `version` added, and each warning is a finding.
 JSON_VERSION = 2
 
-MATRIX = f"{META_DIR}/sync-modes.json"
+MATRIX = f"{META_DIR}/{SYNC_MODES_FILE}"
 
 # How each kind of output duration is chosen from (video, audio).
 OUTPUT_LENGTH = {"audio": lambda video, audio: audio, "video": lambda video, audio: video,
@@ -58,7 +58,7 @@ class ModePlan:
 
 def matrix(registry: Registry) -> dict[str, Any]:
     try:
-        return registry.documents[BASE_URI + MATRIX]
+        return registry.meta[SYNC_MODES_FILE]
     except KeyError:
         raise SchemaFileError(MATRIX, "missing: the sync-mode behaviour matrix the planner reads") from None
 

@@ -33,7 +33,7 @@ from registry.base import pointers
 from registry.base.catalog import RULES, rule
 from registry.base.errors import InvalidSource, TranslationError, UnknownOffering
 from registry.base.findings import Finding, Report
-from registry.base.text import code, show
+from registry.base.text import code, show, show_json_value
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
 from registry.schema.tree import Offering, Registry
 from registry.tools.compare import Vocabulary, required_within, vocabulary
@@ -405,7 +405,7 @@ def _defaults(registry: Registry, origin: Offering, target: Offering, record: di
             if theirs is not NO_DEFAULT:
                 writing.findings.append(_finding("default-unknown", slot.parameter.pattern, label=_label(key),
                                                  source=origin.id, target=target.id, theirs=show(theirs), name=name))
-        elif theirs is NO_DEFAULT or show(theirs) != show(default):
+        elif theirs is NO_DEFAULT or show_json_value(theirs) != show_json_value(default):
             writing.writes.append(Write(place.tokens, default, slot.parameter.tokens, key))
             at_target = "documents no default" if theirs is NO_DEFAULT else f"would use {show(theirs)}"
             writing.findings.append(_finding("default-made-explicit", name, label=_label(key), value=show(default),

@@ -18,6 +18,7 @@ from registry.base.findings import Finding
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
 from registry.schema.tree import Registry
 from registry.base.text import code as _code
+from registry.base.text import show_json_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ def default_differences(registry: Registry, offering_id: str) -> list[DefaultDif
                 (sibling.offering.id, theirs.default)
                 for sibling in siblings
                 if (theirs := primary(sibling, concept)) is not None
-                and theirs.default is not NO_DEFAULT and theirs.default != own.default
+                and theirs.default is not NO_DEFAULT and show_json_value(theirs.default) != show_json_value(own.default)
             )
             if others:
                 found.append(DefaultDifference(concept, own, others))

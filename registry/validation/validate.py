@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from registry.base import pointers
@@ -13,27 +14,44 @@ from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Report
 from registry.base.text import shortened
 from registry.schema.index import index_of
-from registry.schema.tree import FORK_LOCK, Offering, Registry, closest, load
+from registry.schema.tree import FORK_LOCK, Offering, Registry, closest, default_builtin, default_roots, load
 from registry.validation import advisories, jsondata, rules, structural
 
 
-_default: Registry | None = None
+_loaded: dict[str, Registry] = {}  # "default" | "shipped" -> its registry
+
+
+def _once(key: str, build: Callable[[], Registry]) -> Registry:
+    """The registry `key`, built on first use, once however many threads ask at the same time."""
+    registry = _loaded.get(key)
+    if registry is None:
+        with FORK_LOCK:
+            registry = _loaded.get(key)
+            if registry is None:
+                registry = _loaded[key] = build()
+    return registry
 
 
 def default_registry() -> Registry:
-    """The registry of the installed schemas, loaded on first use and shared by every caller:
-    loaded once, however many threads ask at the same time."""
-    global _default
-    if _default is None:
-        with FORK_LOCK:
-            if _default is None:
-                _default = load()
-    return _default
+    """The shipped schemas with the trees of one's own laid over them (`[tool.capreg] schemas`,
+    $CAPREG_SCHEMAS; $CAPREG_BUILTIN=0 leaves the shipped ones out), loaded on first use and
+    shared by every caller."""
+    return _once("default", _load_default)
+
+
+def _load_default() -> Registry:
+    roots, builtin = default_roots(), default_builtin()
+    return shipped_registry() if builtin and not roots else load(*roots, builtin=builtin)
+
+
+def shipped_registry() -> Registry:
+    """The shipped tree alone, whatever trees are laid over it: what the shipped typed
+    clients were generated from. The default registry when there is no tree of one's own."""
+    return _once("shipped", lambda: load(builtin=True))
 
 
 def _forget_default_registry() -> None:
-    global _default
-    _default = None
+    _loaded.clear()
 
 
 # Named as when functools.cache made it: tests point the default registry at another tree.

@@ -17,11 +17,21 @@ class ReplicateLipsync2ProRequest(RequestModel, offering="replicate/lipsync-2-pr
     model_config = ConfigDict(
         extra="forbid",
     )
-    video: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")]
+    video: Annotated[
+        str,
+        Field(
+            pattern="^[A-Za-z][A-Za-z0-9+.-]*:[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$"
+        ),
+    ]
     """
     Input video file (.mp4).
     """
-    audio: Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")]
+    audio: Annotated[
+        str,
+        Field(
+            pattern="^[A-Za-z][A-Za-z0-9+.-]*:[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$"
+        ),
+    ]
     """
     Input audio file (.wav).
     """

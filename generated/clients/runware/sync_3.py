@@ -227,13 +227,19 @@ class RunwareSync3Request(RequestModel, offering="runware/sync-3"):
     """
     safety: Safety | MISSING = MISSING
     webhookURL: Annotated[
-        str | MISSING, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")
+        str | MISSING,
+        Field(
+            pattern="^[A-Za-z][A-Za-z0-9+.-]*:[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$"
+        ),
     ] = MISSING
     """
     URL to which JSON responses are sent via HTTP POST when generation tasks complete.
     """
     uploadEndpoint: Annotated[
-        str | MISSING, Field(pattern="^[A-Za-z][A-Za-z0-9+.-]*:\\S+$")
+        str | MISSING,
+        Field(
+            pattern="^[A-Za-z][A-Za-z0-9+.-]*:[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$"
+        ),
     ] = MISSING
     """
     URL to which the generated content is uploaded with HTTP PUT (raw binary body), e.g. a presigned cloud-storage URL.
