@@ -36,7 +36,9 @@ class _Plan:
     unset_defaults: tuple[tuple[tuple[tuple[str, ...], ...], Finding], ...]
 
 
-def check(registry: Registry, index: OfferingIndex, payload: Any) -> list[Finding]:
+def check(registry: Registry, index: OfferingIndex, payload: Any, misplaced: frozenset[str] = frozenset()) -> list[Finding]:
+    """`misplaced`: pointer patterns of parameters the payload sets at a wrong place (the
+    unknown-property finding there says where they belong): they are not "left out"."""
     plan = plan_for(registry, index)
     findings: list[Finding] = []
     for parameter in plan.ignored:
@@ -46,7 +48,7 @@ def check(registry: Registry, index: OfferingIndex, payload: Any) -> list[Findin
                 name=_code(parameter.name), offering=index.offering.id, reason=parameter.ignored,
             ))
     for carriers, warning in plan.unset_defaults:
-        if not any(pointers.exists(payload, tokens) for tokens in carriers):
+        if warning.pointer not in misplaced and not any(pointers.exists(payload, tokens) for tokens in carriers):
             findings.append(warning)
     return findings
 

@@ -123,7 +123,8 @@ def _ref(plan: RulePlan) -> Check:
                 suggestion = closest(value, candidates)
                 found.append(rule("ref-unknown").finding(
                     pointers.to_pointer(path),
-                    hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else f"give an input the id {_shown(value)}",
+                    hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else (
+                        f"give an input the id {_shown(value)}" if value.strip() else None),
                     name=_code(path[-1]), found=_shown(value), targets=described, defined=_ids(defined),
                 ))
         return found
