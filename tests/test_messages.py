@@ -131,3 +131,88 @@ def test_findings_of_a_file_are_in_line_and_column_order(tmp_path):
     report = registry.validate(json.loads(text))
     assert [f.pointer for f in report.findings][::len(report.findings) - 1] == ["/inputs/video",
                                                                                 "/providerSettings/sync/syncMode"]
+
+
+# -- translate -----------------------------------------------------------------------------
+
+def translate_cli(*args: str):
+    return CliRunner().invoke(main, ["translate", *args])
+
+
+SYNC_3_LOOP = {"model": "sync-3", "input": SYNC_LIPSYNC_2["input"], "options": {"sync_mode": "loop"}}
+
+
+def test_translate_exits_1_when_a_value_is_not_allowed_at_the_target(tmp_path):
+    path = tmp_path / "loop.json"
+    path.write_text(json.dumps(SYNC_3_LOOP))
+    result = translate_cli(str(path), "--to", "runware")
+    assert result.exit_code == 1, result.stderr
+    assert "valid at the target, but 1 value of the source is not carried" in result.stderr
+    assert 'it is left out, so runware/sync-3 uses its default "cut_off"' in result.stderr
+    assert translate_cli(str(path), "--to", "runware", "--allow-loss").exit_code == 0
+
+
+def test_translate_exits_1_when_segments_are_dropped_going_to_fal():
+    result = translate_cli("examples/sync/lipsync-2/valid/rich.json", "--to", "fal")
+    assert result.exit_code == 1, result.stderr
+    assert "segments (3 items): no counterpart at fal/lipsync-2" in result.stderr
+    assert translate_cli("examples/sync/lipsync-2/valid/rich.json", "--to", "fal", "--allow-loss").exit_code == 0
+
+
+def test_translate_names_the_line_of_each_payload_of_a_file(tmp_path):
+    path = tmp_path / "two.jsonl"
+    path.write_text(json.dumps(SYNC_3_LOOP) + "\n" + json.dumps(SYNC_LIPSYNC_2) + "\n")
+    result = translate_cli(str(path), "--to", "fal")
+    assert f"{path}:1: sync/sync-3 -> fal/sync-3: valid at the target" in result.stderr
+    assert f"{path}:2: sync/lipsync-2 -> fal/lipsync-2: valid at the target" in result.stderr
+
+
+def test_translate_output_has_no_implicit_default_and_no_default_unknown_for_ignored_parameters(real):
+    from registry.tools.translate import translate
+
+    translation = translate(SYNC_3_LOOP, "runware", registry=real)
+    rules = [(f.rule, f.pointer) for f in (*translation.findings, *translation.report.findings)]
+    assert "implicit-default" not in [rule for rule, _ in rules]
+    # temperature and occlusion detection are x-ignored by runware/sync-3
+    assert ("default-unknown", "/options/temperature") not in rules
+    assert ("default-unknown", "/options/occlusion_detection_enabled") not in rules
+
+
+def _tree_with_temperature_default(tmp_path: Path, default: str, at_replicate: str) -> Path:
+    import shutil
+
+    from registry.schema.tree import default_schema_root
+
+    tree = tmp_path / "schemas"
+    shutil.copytree(default_schema_root(), tree)
+    for file in tree.rglob("*.json"):
+        text = file.read_text(encoding="utf-8")
+        if '"default": 0.5,' in text:
+            wanted = at_replicate if file.relative_to(tree).as_posix() == "replicate/lipsync-2.json" else default
+            file.write_text(text.replace('"default": 0.5,', f'"default": {wanted},'), encoding="utf-8")
+    return tree
+
+
+def test_defaults_1_and_1_0_are_the_same_default_in_compare_and_translate(tmp_path):
+    from registry.tools.compare import compare
+    from registry.tools.translate import translate
+
+    tree = registry.load(_tree_with_temperature_default(tmp_path, "1", "1.0"))
+    temperature = next(row for row in compare(tree, "lipsync-2").rows if row.concept == "temperature")
+    assert "default-differs" not in [d.rule for d in temperature.differences]
+    runware = json.loads(Path("examples/runware/lipsync-2/valid/minimal.json").read_text())
+    translation = translate(runware, "replicate", registry=tree)
+    assert "/temperature" not in translation.payload and "temperature" not in translation.payload
+    assert not [f for f in translation.findings if f.rule == "default-made-explicit" and "temperature" in f.message]
+
+
+# -- wording -------------------------------------------------------------------------------
+
+def test_counts_are_written_in_the_singular_when_there_is_one(real, tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({**SYNC_LIPSYNC_2, "options": {"sync_mode": "loop"}, "sync_mode": "loop"}))
+    assert "1 file, 1 payload, 0 valid, 1 invalid, 1 error, 0 warnings" in run("validate", str(path)).output
+    payload = {"model": "sync-3", "input": [SYNC_LIPSYNC_2["input"][0], SYNC_LIPSYNC_2["input"][0],
+                                            SYNC_LIPSYNC_2["input"][1]], "options": {"sync_mode": "loop"}}
+    messages = [f.message for f in registry.validate(payload, registry=real).findings if f.rule == "count"]
+    assert messages and not any(" 1 " in m and "inputs" in m.split(" 1 ")[1][:12] for m in messages), messages

@@ -117,7 +117,7 @@ RULES: dict[str, Rule] = _by_id((
         Rule("requires", E, "cross-field", "A location that must be present when another is.",
              "{then} is required when {if_} is given", "x-requires"),
         Rule("count", E, "cross-field", "How many items of a kind an array may hold.",
-             "{name} holds {found} {label}{condition}; expected {expected}", "x-count"),
+             "the number of {label} in {name}{condition} is {found}; expected {expected}", "x-count"),
         # -- advisories -----------------------------------------------------------------
         Rule("ignored-parameter", W, "advisory", "The provider accepts the parameter, but this model ignores it.",
              "{name} has no effect on {offering}: {reason}", "x-ignored"),
@@ -186,7 +186,7 @@ RULES: dict[str, Rule] = _by_id((
         Rule("not-expressible", W, "translation", "A value the source sets has no place at the target.",
              "{what}: no counterpart at {target}{why}; left out"),
         Rule("value-not-allowed", W, "translation", "The target carries the concept but does not accept this value.",
-             "{label} {value} is not accepted at {target}: {why}; it is left out"),
+             "{label} {value} is not accepted at {target}: {why}; it is left out{instead}"),
         Rule("default-made-explicit", I, "translation",
              "Left to its default at the source; the target's default differs, so it is written.",
              "{label} is left out, which means {value} at {source}; {target} {at_target}, so {name} is set to {value}"),

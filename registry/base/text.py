@@ -21,6 +21,27 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 change`, `2 changes`, `1,000 changes`; `nouns` where adding an `s` is wrong."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def same_text(value: Any) -> str:
+    """`show(value)` with integral numbers written as integers: JSON has one number type, so
+    defaults of `1` and `1.0` are the same default (and `true` still differs from `1`)."""
+    return show(_integral(value))
+
+
+def _integral(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral(member) for key, member in value.items()}
+    if isinstance(value, list):
+        return [_integral(member) for member in value]
+    return value
+
+
 def bound(value: Any) -> str:
     """One bound of a range: the JSON value, or NO_BOUND when there is none."""
     return NO_BOUND if value is None else show(value)

@@ -7,6 +7,7 @@ import json
 import click
 
 from registry.base.errors import UnknownOffering
+from registry.base.text import plural
 from registry.cli.common import broken_offering, echo_json, load_registry, unknown_name
 
 
@@ -30,7 +31,8 @@ def list_offerings(output_format: str) -> None:
     ]
     click.echo(text_table(table))
     providers = len({r["provider"] for r in rows})
-    click.echo(f"\n{len(rows)} offerings of {len(registry.models())} models at {providers} providers")
+    click.echo(f"\n{plural(len(rows), 'offering')} of {plural(len(registry.models()), 'model')} "
+               f"at {plural(providers, 'provider')}")
 
 
 @click.command()

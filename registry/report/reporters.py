@@ -24,7 +24,7 @@ from typing import IO
 
 from registry.base.catalog import RULES, VALIDATION_FAMILIES
 from registry.base.findings import Finding, Severity
-from registry.base.text import shortened
+from registry.base.text import plural, shortened
 from registry.io.positions import Position
 from registry.io.results import Result
 
@@ -178,7 +178,7 @@ class TextReporter(Reporter):
                  f"{summary.valid} valid", f"{summary.invalid} invalid"]
         if summary.unreadable:
             parts.append(f"{summary.unreadable} unreadable")
-        parts.append(f"{counts['errors']} errors, {counts['warnings']} warnings")
+        parts.append(f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}")
         self.out.write(", ".join(parts) + "\n")
 
 
@@ -240,7 +240,8 @@ class GithubReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         counts = summary.as_dict()
-        self.out.write(f"capreg: {summary.payloads} payloads, {counts['errors']} errors, {counts['warnings']} warnings\n")
+        self.out.write(f"capreg: {plural(summary.payloads, 'payload')}, {plural(counts['errors'], 'error')}, "
+                       f"{plural(counts['warnings'], 'warning')}\n")
 
 
 def _escape_data(text: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from registry.base.catalog import rule
 from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Severity
-from registry.base.text import bound, code, show
+from registry.base.text import bound, code, plural, same_text, show
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
 from registry.schema.tree import BASE_URI, META_DIR, Registry, closest
 
@@ -259,7 +259,7 @@ def _differences(concept: str, cells: tuple[Cell, ...]) -> list[Finding]:
     if len(paths) > 1:
         found.append(difference("name-differs", paths=_describe(paths)))
     with_default = [c for c in whole if c.default is not NO_DEFAULT]
-    defaults = _grouped(with_default, lambda c: show(c.default))
+    defaults = _grouped(with_default, lambda c: same_text(c.default))
     if len(defaults) > 1:
         undocumented = [c.offering for c in whole if c.default is NO_DEFAULT]
         tail = f" (undocumented at {', '.join(undocumented)})" if undocumented else ""
@@ -324,8 +324,8 @@ def render_text(comparisons: list[Comparison], registry: Registry) -> str:
             out.append(text_table(table))
             out.extend(f"  {d.severity}[{d.rule}] {d.message}" for d in row.differences)
         counts = {s: sum(d.severity is s for d in comparison.differences) for s in Severity}
-        out.append(f"\n{len(comparison.rows)} concepts, {counts[Severity.WARNING]} warnings, "
-                   f"{counts[Severity.INFO]} infos\n")
+        out.append(f"\n{plural(len(comparison.rows), 'concept')}, {plural(counts[Severity.WARNING], 'warning')}, "
+                   f"{plural(counts[Severity.INFO], 'info')}\n")
     return "\n".join(out)
 
 
