@@ -216,3 +216,60 @@ def test_counts_are_written_in_the_singular_when_there_is_one(real, tmp_path):
                                             SYNC_LIPSYNC_2["input"][1]], "options": {"sync_mode": "loop"}}
     messages = [f.message for f in registry.validate(payload, registry=real).findings if f.rule == "count"]
     assert messages and not any(" 1 " in m and "inputs" in m.split(" 1 ")[1][:12] for m in messages), messages
+
+
+# -- which offering, [tool.capreg], --select/--ignore --------------------------------------
+
+def test_a_payload_selected_by_url_gets_the_offerings_that_accept_it(real):
+    report = registry.validate(FAL_LIPSYNC_2, registry=real)
+    (finding,) = report.findings
+    assert finding.rule == "offering-undetected"
+    assert "it is valid for fal/lipsync-1.9.0-beta, fal/lipsync-2, fal/lipsync-2-pro, fal/sync-3" in finding.hint
+    replicate = registry.validate({"video": "https://e.com/v.mp4", "audio": "https://e.com/a.wav"}, registry=real)
+    assert "replicate/lipsync-2" in replicate.findings[0].hint and "fal/" not in replicate.findings[0].hint
+
+
+def project(tmp_path: Path, capreg_table: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text(capreg_table, encoding="utf-8")
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.json").write_text(json.dumps(FAL_LIPSYNC_2), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_misspelt_offering_in_the_mapping_names_pyproject_toml(tmp_path):
+    root = project(tmp_path, '[tool.capreg.offerings]\n"p/*.json" = "fal/lipsync2"\n')
+    result = run("validate", "p/a.json", cwd=root)
+    assert result.exit_code == 2
+    assert (f"{root / 'pyproject.toml'}: [tool.capreg.offerings] maps p/a.json to 'fal/lipsync2', which is not an "
+            "offering; did you mean 'fal/lipsync-2'?") in result.output
+
+
+def test_an_unknown_key_under_tool_capreg_is_an_error_naming_pyproject_toml(tmp_path):
+    root = project(tmp_path, '[tool.capreg]\nselct = ["structure"]\nschemas = "my-schemas"\n')
+    result = run("validate", "p/a.json", cwd=root)
+    assert result.exit_code == 2
+    assert f"{root / 'pyproject.toml'}: [tool.capreg] has an unknown key 'selct'; did you mean 'select'?" in result.output
+
+
+def test_ignore_and_select_rules_on_the_command_line_and_in_pyproject(tmp_path):
+    root = project(tmp_path, '[tool.capreg.offerings]\n"p/*.json" = "fal/lipsync-2"\n')
+    assert "implicit-default" in run("validate", "p/a.json", cwd=root).output
+    ignored = run("validate", "p/a.json", "--ignore", "implicit-default", "--fail-on", "warning", cwd=root)
+    assert (ignored.exit_code, "implicit-default" in ignored.output) == (0, False)
+    selected = run("validate", "p/a.json", "--select", "structure,cross-field", cwd=root)
+    assert "implicit-default" not in selected.output and "0 warnings" in selected.output
+    (root / "pyproject.toml").write_text('[tool.capreg]\nignore = ["advisory"]\n[tool.capreg.offerings]\n'
+                                         '"p/*.json" = "fal/lipsync-2"\n', encoding="utf-8")
+    configured = run("validate", "p/a.json", "--fail-on", "warning", cwd=root)
+    assert (configured.exit_code, "implicit-default" in configured.output) == (0, False)
+
+
+@pytest.mark.parametrize("args, origin", [
+    (("--ignore", "implicit-defaults"), "--ignore"),
+    (("--select", "structur"), "--select"),
+])
+def test_an_unknown_rule_id_is_a_usage_error_with_a_did_you_mean(tmp_path, args, origin):
+    root = project(tmp_path, "")
+    result = run("validate", "p/a.json", *args, cwd=root)
+    assert result.exit_code == 2
+    assert f"{origin}: {args[1]!r} is not a rule id or family of `capreg validate`; did you mean" in result.output

@@ -11,7 +11,8 @@ import click
 from registry.base.errors import ConfigError, InvalidSource, TranslationError
 from registry.base.findings import Finding
 from registry.base.text import plural
-from registry.cli.common import EXIT_FINDINGS, EXIT_USAGE, echo_json, exit_code, fail_on_option, load_registry
+from registry.cli.common import (EXIT_FINDINGS, EXIT_USAGE, echo_json, exit_code, fail_on_option, load_registry,
+                                 mapped_offering)
 from registry.tools.translate import Translation, as_document, translate as translate_payload
 
 
@@ -39,7 +40,7 @@ def translate(file: str, to: str, source: str | None, output_format: str, fail_o
         offering_map = None if source or file == payloads.STDIN else find_offering_map(Path.cwd())
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    chosen = source or (offering_map.offering_for(file) if offering_map else None)
+    chosen = source or (mapped_offering(registry, offering_map, file) if offering_map else None)
     results = []
     for item in payloads.read(file):
         if item.problem is not None:

@@ -1,12 +1,16 @@
-"""`[tool.capreg]` in the nearest pyproject.toml: which offering a payload file is for.
+"""`[tool.capreg]` in the nearest pyproject.toml: which offering a payload file is for, and
+which rules `capreg validate` reports.
 
+    [tool.capreg]
+    ignore = ["implicit-default"]          # or select = [...]: report only these
     [tool.capreg.offerings]
     "payloads/runware/**" = "runware/lipsync-2"
     "examples/{provider}/{model}/**" = "{provider}/{model}"
 
 Keys are globs over the file's path relative to the pyproject.toml (`*` within a segment,
 `**` across segments); `{name}` matches one path segment and may be used in the value.
-The first matching key wins.
+The first matching key wins. Any other key under `[tool.capreg]` is an error: a misspelt
+key would otherwise be silently without effect.
 """
 
 from __future__ import annotations
@@ -17,12 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from registry.base.errors import ConfigError
+from registry.schema.tree import closest
+
+# Every key `[tool.capreg]` may hold (`schemas`: a tree of the user's own laid over the built-in one).
+KEYS = ("offerings", "select", "ignore", "schemas")
 
 
 @dataclass(frozen=True, slots=True)
 class OfferingMap:
     base: Path
     rules: tuple[tuple[re.Pattern[str], str], ...]
+    file: Path  # the pyproject.toml it was read from, for messages
 
     def offering_for(self, file: str) -> str | None:
         try:
@@ -36,7 +45,18 @@ class OfferingMap:
         return None
 
 
-def find_offering_map(start: Path) -> OfferingMap | None:
+@dataclass(frozen=True, slots=True)
+class Config:
+    """`[tool.capreg]` of one pyproject.toml."""
+
+    file: Path
+    offerings: OfferingMap | None = None
+    select: tuple[str, ...] | None = None  # rule ids or families to report; None: all
+    ignore: tuple[str, ...] = ()  # rule ids or families not to report
+
+
+def find_config(start: Path) -> Config | None:
+    """`[tool.capreg]` of the nearest pyproject.toml, or None when there is none."""
     for directory in (start.resolve(), *start.resolve().parents):
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
@@ -44,17 +64,43 @@ def find_offering_map(start: Path) -> OfferingMap | None:
     return None
 
 
-def _read(pyproject: Path) -> OfferingMap | None:
+def find_offering_map(start: Path) -> OfferingMap | None:
+    config = find_config(start)
+    return config.offerings if config else None
+
+
+def _read(pyproject: Path) -> Config:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{pyproject}: cannot read [tool.capreg]: {exc}") from None
-    table = data.get("tool", {}).get("capreg", {}).get("offerings")
+    settings = data.get("tool", {}).get("capreg", {})
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{pyproject}: [tool.capreg] must be a table")
+    for key in settings:
+        if key not in KEYS:
+            suggestion = closest(key, KEYS)
+            known = f"did you mean {suggestion!r}?" if suggestion else f"known keys: {', '.join(KEYS)}"
+            raise ConfigError(f"{pyproject}: [tool.capreg] has an unknown key {key!r}; {known}")
+    return Config(pyproject, _offering_map(pyproject, settings.get("offerings")),
+                  _names(pyproject, "select", settings.get("select")), _names(pyproject, "ignore", settings.get("ignore")) or ())
+
+
+def _offering_map(pyproject: Path, table: object) -> OfferingMap | None:
     if table is None:
         return None
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise ConfigError(f"{pyproject}: [tool.capreg.offerings] must map glob strings to offering ids")
-    return OfferingMap(pyproject.parent.resolve(), tuple((_compile(glob), value) for glob, value in table.items()))
+    return OfferingMap(pyproject.parent.resolve(), tuple((_compile(glob), value) for glob, value in table.items()),
+                       pyproject)
+
+
+def _names(pyproject: Path, key: str, value: object) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{pyproject}: [tool.capreg] {key} must be a list of rule ids")
+    return tuple(value)
 
 
 def _compile(glob: str) -> re.Pattern[str]:

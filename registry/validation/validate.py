@@ -136,9 +136,37 @@ def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None
     by_url = sorted({o.provider for o in registry.offerings.values() if o.model_id_pointer is None})
     by_url_note = f" ({', '.join(by_url)} select the model by URL, not in the payload)" if by_url else ""
     return None, rule("offering-undetected").finding(
-        "", hint="name the offering with --offering (library: offering=...), e.g. " + next(iter(registry.offerings), "?")
+        "", hint="name the offering with --offering (library: offering=...)" + _likely(registry, payload)
         + _not_loaded(registry), reason=f"no model id at {', '.join(table) or 'any known place'}{by_url_note}",
     )
+
+
+# How many offerings a hint names before it says how many more there are.
+_NAMED_OFFERINGS = 6
+
+
+def _likely(registry: Registry, payload: dict[str, Any]) -> str:
+    """The offerings selected by URL whose schema accepts the payload; when none does, those
+    whose parameters the payload's top-level names match best."""
+    by_url = [o for o in registry.offerings.values() if o.model_id_pointer is None]
+    accepting = [o.id for o in by_url if structural.fast_validator(registry, o).is_valid(payload)]
+    if accepting:
+        return f"; it is valid for {_some(accepting)}"
+    overlap = {o.id: len(payload.keys() & _top_level_names(registry, o.id)) for o in by_url}
+    best = max(overlap.values(), default=0)
+    if not best:
+        return ""
+    return f"; its names match {_some([oid for oid, count in overlap.items() if count == best])}"
+
+
+def _some(offering_ids: list[str]) -> str:
+    named = ", ".join(offering_ids[:_NAMED_OFFERINGS])
+    more = len(offering_ids) - _NAMED_OFFERINGS
+    return named + (f" and {more} more" if more > 0 else "")
+
+
+def _top_level_names(registry: Registry, offering_id: str) -> set[str]:
+    return {p.name for p in index_of(registry, offering_id).parameters if len(p.tokens) == 1}
 
 
 def _not_loaded(registry: Registry) -> str:
