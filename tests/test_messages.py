@@ -273,3 +273,47 @@ def test_an_unknown_rule_id_is_a_usage_error_with_a_did_you_mean(tmp_path, args,
     result = run("validate", "p/a.json", *args, cwd=root)
     assert result.exit_code == 2
     assert f"{origin}: {args[1]!r} is not a rule id or family of `capreg validate`; did you mean" in result.output
+
+
+# -- plan ----------------------------------------------------------------------------------
+
+def test_plan_mode_gets_a_did_you_mean():
+    result = run("plan", "--video", "4", "--audio", "8", "--mode", "cutoff")
+    assert result.exit_code == 2
+    assert "unknown sync mode 'cutoff'; did you mean 'cut_off'?" in result.output
+
+
+@pytest.mark.parametrize("written, seconds", [("90", 90.0), ("8.64", 8.64), ("90s", 90.0), ("1m30s", 90.0),
+                                              ("1:30", 90.0), ("1:02:03", 3723.0)])
+def test_plan_durations_accept_clock_and_unit_forms(written, seconds):
+    result = run("plan", "--video", written, "--audio", "8.64", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["video"] == seconds
+
+
+@pytest.mark.parametrize("written", ["abc", "1:75", "-3", "0", "1:3x"])
+def test_plan_refuses_what_is_not_a_duration(written):
+    result = run("plan", "--video", written, "--audio", "8.64")
+    assert result.exit_code == 2 and "Invalid value for '--video'" in result.output
+
+
+# -- typed clients -------------------------------------------------------------------------
+
+def test_the_wheel_ships_the_py_typed_marker(tmp_path):
+    import zipfile
+
+    from hatchling.builders.wheel import WheelBuilder
+
+    from .conftest import ROOT
+
+    (wheel,) = WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    assert "registry/py.typed" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_to_payload_keeps_0_as_0():
+    from registry.clients.runware.lipsync_2 import RunwareLipsync2Request
+
+    task = {**RUNWARE_LIPSYNC_2, "providerSettings": {"sync": {"temperature": 0, "syncMode": "loop"}}}
+    sent = RunwareLipsync2Request.model_validate(task).to_payload()
+    assert json.dumps(sent["providerSettings"]["sync"]["temperature"]) == "0"
+    assert sent == task
