@@ -317,3 +317,25 @@ def test_to_payload_keeps_0_as_0():
     sent = RunwareLipsync2Request.model_validate(task).to_payload()
     assert json.dumps(sent["providerSettings"]["sync"]["temperature"]) == "0"
     assert sent == task
+
+
+# -- compare -------------------------------------------------------------------------------
+
+def test_compare_has_a_summary_and_a_differences_view():
+    full = run("compare", "lipsync-2")
+    assert full.output.splitlines()[1].startswith("summary: 38 concepts, ")
+    assert "warnings (required-differs" in full.output.splitlines()[1]
+    compact = run("compare", "lipsync-2", "--differences")
+    lines = compact.output.splitlines()
+    assert lines[1] == full.output.splitlines()[1]
+    differences = [line for line in lines[2:] if line]
+    assert all(line.startswith(("  warning[", "  info[")) for line in differences)
+    assert differences[0].startswith("  warning[")  # those that change behaviour come first
+    assert len(lines) < len(full.output.splitlines()) / 4
+
+
+def test_compare_does_not_call_the_model_selecting_field_a_required_difference(real):
+    from registry.tools.compare import compare
+
+    model = compare(real, "lipsync-2").row("model")
+    assert "required-differs" not in [d.rule for d in model.differences]
