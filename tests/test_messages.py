@@ -339,3 +339,24 @@ def test_compare_does_not_call_the_model_selecting_field_a_required_difference(r
 
     model = compare(real, "lipsync-2").row("model")
     assert "required-differs" not in [d.rule for d in model.differences]
+
+
+# -- show ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_show_fits_the_terminal(monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = run("show", "runware/sync-3")
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.output.splitlines()) <= columns
+    assert any(line.startswith("/settings/sync") for line in result.output.splitlines())
+
+
+def test_show_as_json_and_markdown():
+    document = json.loads(run("show", "runware/sync-3", "--format", "json").output)
+    assert (document["version"], document["offering"], document["detected_at"]) == (2, "runware/sync-3", "/model")
+    sync_mode = next(p for p in document["parameters"] if p["pointer"] == "/settings/syncMode")
+    assert (sync_mode["default"], sync_mode["concept"]) == ("cut_off", "sync_mode")
+    markdown = run("show", "runware/sync-3", "--format", "markdown").output
+    assert markdown.startswith("## runware/sync-3 — ")
+    assert '| /settings/syncMode | string |  | "cut_off" |' in markdown
