@@ -360,3 +360,23 @@ def test_show_as_json_and_markdown():
     markdown = run("show", "runware/sync-3", "--format", "markdown").output
     assert markdown.startswith("## runware/sync-3 — ")
     assert '| /settings/syncMode | string |  | "cut_off" |' in markdown
+
+
+# -- sources users can open ----------------------------------------------------------------
+
+@pytest.mark.parametrize("offering", ["runware/sync-3", "fal/sync-3", "sync/sync-3", "sync/lipsync-1.9.0-beta"])
+def test_ignored_parameter_reasons_cite_what_users_can_open(real, offering):
+    from registry.schema.index import index_of
+    from registry.validation.advisories import plan_for
+
+    reasons = [reason for _, reason in plan_for(real, index_of(real, offering)).ignored]
+    assert reasons
+    for reason in reasons:
+        assert "seed-" not in reason and "providers.md" not in reason and "seeds/" not in reason, reason
+    assert any("https://" in reason for reason in reasons)
+
+
+def test_an_ignored_parameter_finding_names_the_providers_page(real):
+    payload = json.loads(Path("examples/runware/sync-3/valid/ignored-options.json").read_text())
+    (temperature, _) = [f for f in registry.validate(payload, registry=real).findings if f.rule == "ignored-parameter"]
+    assert temperature.message.endswith("(https://sync.so/docs/models/lipsync, https://sync.so/docs/models/sync-3)")
