@@ -73,8 +73,12 @@ class RequestModel(ClientModel):
         return self
 
     def to_payload(self) -> dict[str, Any]:
-        """The JSON payload to send: only the fields that were set, under their wire names."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        """The JSON payload to send: only the fields that were set, under their wire names.
+        A number field keeps `0` as `0`: pydantic's float makes every number a float, and
+        JSON has one number type, so integral floats are written as integers."""
+        payload: dict[str, Any] = integral_floats_as_integers(self.model_dump(mode="json", by_alias=True,
+                                                                               exclude_unset=True))
+        return payload
 
 
 @functools.cache

@@ -242,7 +242,7 @@ def test_list_show_and_lint():
     listed = run("list")
     assert listed.exit_code == 0
     assert "sync/toy  toy    toy-1       /model" in listed.output
-    assert "2 offerings of 1 models at 2 providers" in listed.output
+    assert "2 offerings of 1 model at 2 providers" in listed.output
     assert json.loads(run("list", "--format", "json").output)[0]["offering"] == "fal/toy"
     shown = run("show", "sync/toy")
     assert shown.exit_code == 0

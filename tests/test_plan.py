@@ -86,7 +86,7 @@ def test_a_missing_matrix_is_a_clear_error(tmp_path):
 
 def test_one_mode(real):
     assert [p.mode for p in plan(real, 4.0, 8.64, "remap")] == ["remap"]
-    with pytest.raises(ValueError, match="unknown sync mode 'bouncy'; known: bounce, loop"):
+    with pytest.raises(ValueError, match=r"unknown sync mode 'bouncy'; did you mean 'bounce'\? known: bounce, loop"):
         plan(real, 4.0, 8.64, "bouncy")
 
 

@@ -95,7 +95,7 @@ def verdicts(offering_id: str, payload: Any) -> Verdicts:
     offering = reg.offering(offering_id)
     fast = bool(structural.fast_validator(reg, offering).is_valid(payload))
     detailed = next(iter(structural.detailed_validator(reg, offering).iter_errors(payload)), None) is None
-    findings = tuple(structural.check(reg, offering, payload, lambda o, n: None))
+    findings = tuple(structural.check(reg, offering, payload, lambda *_: None))
     report = registry.validate(payload, offering_id, registry=reg)
     try:
         client_class(offering_id).model_validate(copy.deepcopy(payload))

@@ -52,7 +52,7 @@ def test_broken_pretty_json_on_stdin_is_one_parse_error_at_its_place():
     assert result.exit_code == 2
     assert result.stdout.splitlines() == [
         "<stdin>:5:3: error[parse-error] (payload): not valid JSON: Expecting ',' delimiter at line 5 column 3",
-        "1 file, 1 payload, 0 valid, 0 invalid, 1 unreadable, 1 errors, 0 warnings",
+        "1 file, 1 payload, 0 valid, 0 invalid, 1 unreadable, 1 error, 0 warnings",
     ]
 
 

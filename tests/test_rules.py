@@ -159,7 +159,7 @@ def test_x_count_unless_and_when(toy):
     dubbed["dub"] = True
     assert errors(toy, dubbed) == {("count", "/items")}  # `when` present: no audio item allowed
     report = registry.validate(dubbed, registry=toy)
-    assert report.errors[0].message == "`items` holds 1 audio items when `/dub` is given; expected none"
+    assert report.errors[0].message == "the number of audio items in `items` when `/dub` is given is 1; expected none"
 
 
 def test_rules_ignore_payload_parts_of_the_wrong_shape(toy):

@@ -173,7 +173,7 @@ RULES: dict[str, Rule] = _by_id((
         Rule("not-expressible", W, "translation", "A value the source sets has no place at the target.",
              "{what}: no counterpart at {target}{why}; left out"),
         Rule("value-not-allowed", W, "translation", "The target carries the concept but does not accept this value.",
-             "{label} {value} is not accepted at {target}: {why}; it is left out"),
+             "{label} {value} is not accepted at {target}: {why}; it is left out{instead}"),
         Rule("default-made-explicit", I, "translation",
              "Left to its default at the source; the target's default differs, so it is written.",
              "{label} is left out, which means {value} at {source}; {target} {at_target}, so {name} is set to {value}"),

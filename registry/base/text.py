@@ -40,6 +40,11 @@ def integral_floats_as_integers(value: Any) -> Any:
     return value
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 change`, `2 changes`, `1,000 changes`; `nouns` where adding an `s` is wrong."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
+
+
 def bound(value: Any) -> str:
     """One bound of a range: the JSON value, or NO_BOUND when there is none."""
     return NO_BOUND if value is None else show(value)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from registry.base.errors import ConfigError
+from registry.base.text import plural
 from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, unusable
 
 
@@ -43,5 +44,5 @@ def fmt_command(paths: tuple[Path, ...], check: bool) -> None:
         else:
             file.write_text(wanted, encoding="utf-8")
             click.echo(f"formatted {file}")
-    click.echo(f"{len(files)} files, {unformatted} {'to format' if check else 'formatted'}")
+    click.echo(f"{plural(len(files), 'file')}, {unformatted} {'to format' if check else 'formatted'}")
     sys.exit(EXIT_USAGE if failed else EXIT_FINDINGS if check and unformatted else EXIT_OK)

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from registry.base.text import plural
 from registry.cli.common import EXIT_USAGE, exit_code, fail_on_option, load_registry
 
 
@@ -21,6 +22,6 @@ def lint(fail_on: str) -> None:
     registry = load_registry()
     problems = lint_registry(registry)
     click.echo(render_text(problems), nl=False)
-    disabled = f", {len(registry.failures)} offerings disabled" if registry.failures else ""
-    click.echo(f"{len(registry.documents)} schema files, {len(problems)} problems{disabled}")
+    disabled = f", {plural(len(registry.failures), 'offering')} disabled" if registry.failures else ""
+    click.echo(f"{plural(len(registry.documents), 'schema file')}, {plural(len(problems), 'problem')}{disabled}")
     sys.exit(EXIT_USAGE if registry.problems else exit_code(problems, fail_on))

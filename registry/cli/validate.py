@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from registry.base.errors import ConfigError, UnknownOffering
 from registry.cli.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, broken_offering, fail_on_option, fails,
-                                 load_registry, unknown_name)
+                                 RuleNames, load_registry, mapped_offering, rule_filter, unknown_name)
 from registry.io.results import Summary
 from registry.report.reporters import REPORTERS
 
@@ -39,8 +40,12 @@ class _Formats(click.Choice):
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only findings and the summary.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for many files; 0 (default) uses every CPU when there are enough files.")
+@click.option("--select", "selected", metavar="RULE[,RULE]", multiple=True,
+              help="Report only these rule ids or families (replaces [tool.capreg] select).")
+@click.option("--ignore", "ignored", metavar="RULE[,RULE]", multiple=True,
+              help="Do not report these rule ids or families (replaces [tool.capreg] ignore).")
 def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, color: str,
-             quiet: bool, jobs: int) -> None:
+             quiet: bool, jobs: int, selected: tuple[str, ...], ignored: tuple[str, ...]) -> None:
     """Validate request payload FILES (JSON, YAML, JSONL; - for stdin). A directory is
     searched for payload files, and a quoted glob pattern ('payloads/**/*.json') expanded.
 
@@ -49,7 +54,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     [tool.capreg.offerings] mapping of the nearest pyproject.toml; the model id inside the payload.
     """
     from registry.io.batch import check_files, default_jobs, expand
-    from registry.io.config import find_offering_map
+    from registry.io.config import find_config
 
     registry = load_registry()
     if offering in registry.failures:
@@ -60,17 +65,17 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
         except UnknownOffering as exc:
             raise unknown_name(exc, "--offering") from None
     try:
-        offering_map = None if offering else find_offering_map(Path.cwd())
+        config = find_config(Path.cwd())
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    offering_map = None if offering or config is None else config.offerings
+    keep = rule_filter(_names(selected, "--select", config and (config.select, config.file)),
+                       _names(ignored, "--ignore", config and (config.ignore, config.file)))
 
     def offering_for(name: str) -> str | None:
         if offering or offering_map is None or name == "-":
             return offering
-        mapped = offering_map.offering_for(name)
-        if mapped in registry.failures:
-            raise broken_offering(registry, mapped)
-        return mapped
+        return mapped_offering(registry, offering_map, name)
 
     out = sys.stdout
     if output_format == "text":
@@ -85,6 +90,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
         summary.files += 1
         reporter.file_begin(display)
         for result in results:
+            result = result.only(keep)
             unreadable |= result.unreadable
             failed |= fails(result.findings, fail_on)
             summary.add(result)
@@ -92,3 +98,12 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
         reporter.file_end(display)
     reporter.finish(summary)
     sys.exit(EXIT_USAGE if unreadable else EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _names(given: tuple[str, ...], option: str, configured: tuple[Any, Path] | None) -> RuleNames | None:
+    """The rule names of the option (`--select a,b --select c`), else of `[tool.capreg]`."""
+    if given:
+        return tuple(name.strip() for value in given for name in value.split(",") if name.strip()), option
+    if configured is None or configured[0] is None:
+        return None
+    return tuple(configured[0]), f"{configured[1]}: [tool.capreg] {option.lstrip('-')}"

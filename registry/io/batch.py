@@ -96,8 +96,18 @@ def results(name: str, offering: str | None, registry: Registry, modelines: bool
             continue
         chosen = payload.named if modelines and payload.named else offering
         report = validate(payload.value, chosen, registry=registry)
-        yield Result(display, payload.index, payload.line, report.offering, report.findings,
-                     _positions(payload, report.findings))
+        findings, positions = _in_file_order(report.findings, _positions(payload, report.findings))
+        yield Result(display, payload.index, payload.line, report.offering, findings, positions)
+
+
+def _in_file_order(findings: tuple[Any, ...], positions: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """A file's findings as a reader meets them, by line and column: the library's Report
+    order (severity, then pointer) is kept among findings at the same place, and for
+    findings the text cannot place, which come last."""
+    if not positions:
+        return findings, positions
+    order = sorted(range(len(findings)), key=lambda i: (0, *positions[i]) if positions[i] else (1,))
+    return tuple(findings[i] for i in order), tuple(positions[i] for i in order)
 
 
 def _positions(payload: payloads.Payload, findings: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -1,12 +1,16 @@
-"""`[tool.capreg]` in the nearest pyproject.toml: which offering a payload file is for.
+"""`[tool.capreg]` in the nearest pyproject.toml: which offering a payload file is for, and
+which rules `capreg validate` reports.
 
+    [tool.capreg]
+    ignore = ["implicit-default"]          # or select = [...]: report only these
     [tool.capreg.offerings]
     "payloads/runware/**" = "runware/lipsync-2"
     "examples/{provider}/{model}/**" = "{provider}/{model}"
 
 Keys are globs over the file's path relative to the pyproject.toml (`*` within a segment,
 `**` across segments); `{name}` matches one path segment and may be used in the value.
-The first matching key wins.
+The first matching key wins. Any other key under `[tool.capreg]` is an error: a misspelt
+key would otherwise be silently without effect.
 """
 
 from __future__ import annotations
@@ -17,12 +21,18 @@ from pathlib import Path
 
 from registry.base.errors import ConfigError
 from registry.base.pyproject import capreg_table, nearest
+from registry.schema.tree import closest
+
+# Every key `[tool.capreg]` may hold (`schemas` and `builtin`: the trees laid over one another,
+# read by registry.schema.tree).
+KEYS = ("offerings", "select", "ignore", "schemas", "builtin")
 
 
 @dataclass(frozen=True, slots=True)
 class OfferingMap:
     base: Path
     rules: tuple[tuple[re.Pattern[str], str], ...]
+    file: Path  # the pyproject.toml it was read from, for messages
     entries: tuple[tuple[str, str], ...] = ()  # the table as written: glob -> offering template
 
     def offering_for(self, file: str) -> str | None:
@@ -37,19 +47,53 @@ class OfferingMap:
         return None
 
 
-def find_offering_map(start: Path) -> OfferingMap | None:
+@dataclass(frozen=True, slots=True)
+class Config:
+    """`[tool.capreg]` of one pyproject.toml."""
+
+    file: Path
+    offerings: OfferingMap | None = None
+    select: tuple[str, ...] | None = None  # rule ids or families to report; None: all
+    ignore: tuple[str, ...] = ()  # rule ids or families not to report
+
+
+def find_config(start: Path) -> Config | None:
+    """`[tool.capreg]` of the nearest pyproject.toml, or None when there is none."""
     pyproject = nearest(start)
     return None if pyproject is None else _read(pyproject)
 
 
-def _read(pyproject: Path) -> OfferingMap | None:
-    table = capreg_table(pyproject).get("offerings")
+def find_offering_map(start: Path) -> OfferingMap | None:
+    config = find_config(start)
+    return config.offerings if config else None
+
+
+def _read(pyproject: Path) -> Config:
+    settings = capreg_table(pyproject)
+    for key in settings:
+        if key not in KEYS:
+            suggestion = closest(key, KEYS)
+            known = f"did you mean {suggestion!r}?" if suggestion else f"known keys: {', '.join(KEYS)}"
+            raise ConfigError(f"{pyproject}: [tool.capreg] has an unknown key {key!r}; {known}")
+    return Config(pyproject, _offering_map(pyproject, settings.get("offerings")),
+                  _names(pyproject, "select", settings.get("select")), _names(pyproject, "ignore", settings.get("ignore")) or ())
+
+
+def _offering_map(pyproject: Path, table: object) -> OfferingMap | None:
     if table is None:
         return None
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise ConfigError(f"{pyproject}: [tool.capreg.offerings] must map glob strings to offering ids")
     return OfferingMap(pyproject.parent.resolve(), tuple((_compile(glob), value) for glob, value in table.items()),
-                       tuple(table.items()))
+                       pyproject, tuple(table.items()))
+
+
+def _names(pyproject: Path, key: str, value: object) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{pyproject}: [tool.capreg] {key} must be a list of rule ids")
+    return tuple(value)
 
 
 def _compile(glob: str) -> re.Pattern[str]:

@@ -3,6 +3,8 @@ reporters print."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from registry.base.catalog import RULES
@@ -20,6 +22,12 @@ class Result:
     offering: str | None
     findings: tuple[Finding, ...]
     positions: tuple[Position | None, ...] = ()  # (line, column) of each finding, when known
+
+    def only(self, keep: Callable[[Finding], bool]) -> Result:
+        """The same result with only the findings `keep` accepts (`--select`, `--ignore`)."""
+        kept = [(finding, position) for finding, position in self.located() if keep(finding)]
+        return dataclasses.replace(self, findings=tuple(f for f, _ in kept),
+                                   positions=tuple(p for _, p in kept) if self.positions else ())
 
     def located(self) -> list[tuple[Finding, Position | None]]:
         return list(zip(self.findings, self.positions or (None,) * len(self.findings)))

@@ -3,8 +3,10 @@ JSON that hides nothing (`json_text`), in a Markdown cell, in aligned columns.""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import textwrap
 
 from registry.base.text import shortened
 
@@ -58,7 +60,24 @@ def markdown_cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def text_table(rows: list[tuple[str, ...]]) -> str:
-    """Rows as aligned columns for a terminal; the first row is the header."""
+# A wrapped column is never made narrower than this, however narrow the terminal.
+NARROWEST_WRAPPED = 12
+
+
+def text_table(rows: list[tuple[str, ...]], width: int | None = None, wrap: tuple[int, ...] = ()) -> str:
+    """Rows as aligned columns for a terminal; the first row is the header. Given a `width`,
+    the columns numbered in `wrap` are narrowed, widest first, and their cells wrapped onto
+    more lines, until the table fits (or they reach NARROWEST_WRAPPED)."""
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+    while width is not None and sum(widths) + 2 * (len(widths) - 1) > width:
+        widest = max(wrap, key=lambda i: widths[i], default=None)
+        if widest is None or widths[widest] <= NARROWEST_WRAPPED:
+            break
+        widths[widest] -= 1
+    lines = []
+    for row in rows:
+        cells = [textwrap.wrap(str(cell), w) or [""] if i in wrap else [str(cell)]
+                 for i, (cell, w) in enumerate(zip(row, widths))]
+        for parts in itertools.zip_longest(*cells, fillvalue=""):
+            lines.append("  ".join(part.ljust(w) for part, w in zip(parts, widths)).rstrip())
+    return "\n".join(lines)

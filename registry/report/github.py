@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from registry.base.findings import Severity
+from registry.base.text import plural
 from registry.io.results import Result, Summary
 from registry.report.base import Reporter
 from registry.report.escapes import shown_pointer, visible
@@ -29,7 +30,8 @@ class GithubReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         counts = summary.as_dict()
-        self.out.write(f"capreg: {summary.payloads} payloads, {counts['errors']} errors, {counts['warnings']} warnings\n")
+        self.out.write(f"capreg: {plural(summary.payloads, 'payload')}, {plural(counts['errors'], 'error')}, "
+                       f"{plural(counts['warnings'], 'warning')}\n")
 
 
 def _escape_data(text: str) -> str:

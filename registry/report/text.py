@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from registry.base.findings import Severity
+from registry.base.text import plural
 from registry.io.positions import Position
 from registry.io.results import Result, Summary
 from registry.report.base import Reporter
@@ -64,7 +65,7 @@ class TextReporter(Reporter):
                  f"{summary.valid} valid", f"{summary.invalid} invalid"]
         if summary.unreadable:
             parts.append(f"{summary.unreadable} unreadable")
-        parts.append(f"{counts['errors']} errors, {counts['warnings']} warnings")
+        parts.append(f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}")
         self.out.write(", ".join(parts) + "\n")
 
 

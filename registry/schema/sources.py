@@ -8,6 +8,7 @@ once, and an offering's sources are its own and those of every file it reaches b
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
@@ -26,6 +27,42 @@ def sources_of(registry: Registry, uri: str) -> dict[str, str]:
         found.update({k: v for k, v in _defined(registry.documents[document_uri]).items()
                       if k in cited and k not in found})
     return found
+
+
+_URL = re.compile(r"https?://[^\s,;()]+")
+_STORED_COPY = re.compile(r"stored copy of ([\w.-]+)")
+
+
+def openable(registry: Registry, uri: str, text: str) -> str:
+    """`text` with each source key it cites (`seed-003`, `S5d`) replaced by what a user can
+    open: the URL of the source, or its title when it has none. A key means nothing outside
+    the schema file, and some name stored copies that do not ship with capreg."""
+    sources = sources_of(registry, uri)
+    if not sources:
+        return text
+    keys = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(sources, key=len, reverse=True)) + r")\b")
+
+    def cited(match: re.Match[str]) -> str:
+        run = [k for k in re.split(r"[/,; ]+", match.group(0).replace("–", " ")) if k]
+        if "–" in match.group(0):  # a range, `S1–S3`: the keys defined between its ends too
+            run = list(sources)[list(sources).index(run[0]):list(sources).index(run[-1]) + 1] or run
+        return ", ".join(dict.fromkeys(_where(sources, k) for k in run))
+
+    # A run of keys joined by `/`, `, ` or a range dash (`seed-003/S5d`, `S1–S3`) becomes one list.
+    return re.sub(rf"{keys.pattern}(?:\s*[/,–]\s*{keys.pattern})*", cited, text)
+
+
+def _where(sources: dict[str, str], key: str, seen: frozenset[str] = frozenset()) -> str:
+    citation = sources.get(key, key)
+    copy = _STORED_COPY.search(citation)
+    if copy and copy.group(1) in sources and copy.group(1) not in seen:
+        return _where(sources, copy.group(1), seen | {key})
+    url = _URL.search(citation)
+    if url:
+        return url.group(0).rstrip(".")
+    # `seeds/003_….txt — sync.so Lipsync models page (…)`: a stored copy that does not ship; its title does
+    title = citation.split(" — ", 1)[1] if " — " in citation and "/" in citation.split(" — ", 1)[0] else citation
+    return title.split(" (", 1)[0]
 
 
 def source_problems(registry: Registry) -> list[Finding]:

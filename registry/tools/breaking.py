@@ -26,7 +26,7 @@ from typing import Any
 from registry.base.catalog import rule
 from registry.base.errors import GitRefError
 from registry.base.findings import Finding, Severity
-from registry.base.text import bound, code, show
+from registry.base.text import bound, code, plural, show
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
 from registry.schema.keywords import KEYWORDS
 from registry.schema.tree import Registry, load
@@ -270,8 +270,9 @@ def render_text(changes: tuple[Finding, ...], clients: dict[str, str | None], re
         lines.append(f"{offering}" + (f" (client {module})" if module else " (client removed)"))
         lines += [f"  {c.severity}[{c.rule}] {c.message}" for c in changes if offering_of(c) == offering]
     counts = Counter(c.severity for c in changes)
-    lines.append(f"{len(changes)} changes against {ref}: {counts[Severity.ERROR]} errors, "
-                 f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} infos in {len(clients)} offerings")
+    lines.append(f"{plural(len(changes), 'change')} against {ref}: {plural(counts[Severity.ERROR], 'error')}, "
+                 f"{plural(counts[Severity.WARNING], 'warning')}, {plural(counts[Severity.INFO], 'info')} "
+                 f"in {plural(len(clients), 'offering')}")
     return "\n".join(lines) + "\n"
 
 

@@ -13,13 +13,15 @@ concepts are parts of another, the property names known to carry each concept, a
 
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass
 from typing import Any
 
 from registry.base.catalog import rule
 from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Severity
-from registry.base.text import bound, code, show, show_json_value
+from registry.base.text import bound, code, plural, show, show_json_value
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
 from registry.schema.tree import CONCEPTS_FILE, Registry, closest
 
@@ -207,7 +209,9 @@ def compare(registry: Registry, model: str) -> Comparison:
                 carrier = _carrier(sorted(parts, key=lambda p: len(p.tokens)))
                 via = carrier.concept if carrier else None
             cells.append(Cell(index.offering.id, carrier, carrier is not None and required_within(index, carrier), via))
-        rows.append(Row(concept, tuple(cells), tuple(_differences(concept, tuple(cells)))))
+        selects_model = any(c.parameter is not None and c.parameter.pattern == i.offering.model_id_pointer
+                            for c, i in zip(cells, indexes))
+        rows.append(Row(concept, tuple(cells), tuple(_differences(concept, tuple(cells), selects_model))))
     return Comparison(model, tuple(o.id for o in offerings), tuple(rows))
 
 
@@ -242,7 +246,7 @@ def _describe(groups: dict[str, list[str]]) -> str:
     return "; ".join(f"{value} at {', '.join(ids)}" for value, ids in groups.items())
 
 
-def _differences(concept: str, cells: tuple[Cell, ...]) -> list[Finding]:
+def _differences(concept: str, cells: tuple[Cell, ...], selects_model: bool) -> list[Finding]:
     def difference(rule_id: str, **ctx: Any) -> Finding:
         return rule(rule_id).finding("", concept=concept, label=concept.replace("_", " "), **ctx)
 
@@ -275,8 +279,9 @@ def _differences(concept: str, cells: tuple[Cell, ...]) -> list[Finding]:
     if len(ranges) > 1:
         found.append(difference("range-differs", ranges=_describe(ranges)))
     # Required in every payload and required in every item of an array are different
-    # promises: compare each only with its own kind.
-    for in_items in (False, True):
+    # promises: compare each only with its own kind. A field that selects the model (where
+    # another provider selects it by URL) is not a parameter whose absence changes anything.
+    for in_items in (False, True) if not selects_model else ():
         required = _grouped([c for c in whole if ("*" in (c.parameter.tokens if c.parameter else ())) == in_items],
                             lambda c: "required" if c.required else "optional")
         if len(required) > 1:
@@ -304,13 +309,30 @@ def _where(cell: Cell) -> str:
     return f"{cell.path}" + (f" ({', '.join(notes)})" if notes else "")
 
 
-def render_text(comparisons: list[Comparison], registry: Registry) -> str:
-    """A table per concept: one line per offering, then the differences found."""
+def summary(comparison: Comparison) -> str:
+    """How many differences of each kind, the ones that change behaviour first."""
+    parts = [plural(len(comparison.rows), "concept")]
+    for severity in (Severity.WARNING, Severity.INFO):
+        found = [d.rule for d in comparison.differences if d.severity is severity]
+        kinds = ", ".join(f"{rule_id} {count}" for rule_id, count in Counter(found).items())
+        parts.append(plural(len(found), str(severity)) + (f" ({kinds})" if kinds else ""))
+    return ", ".join(parts)
+
+
+def render_text(comparisons: list[Comparison], registry: Registry, differences_only: bool = False) -> str:
+    """A summary, then a table per concept: one line per offering, then the differences
+    found; `differences_only`: the summary and every difference, one line each."""
     from registry.report.escapes import text_table
 
     out: list[str] = []
     for comparison in comparisons:
         out.append(f"{comparison.model}: {len(comparison.offerings)} offerings ({', '.join(comparison.offerings)})")
+        out.append(f"summary: {summary(comparison)}")
+        if differences_only:  # one line each, those that change behaviour first
+            ranked = sorted(comparison.differences, key=lambda d: -d.severity.rank)
+            out.extend(f"  {d.severity}[{d.rule}] {d.message}" for d in ranked)
+            out.append("")
+            continue
         for row in comparison.rows:
             description = registry.concepts.get(row.concept, "")
             out.append(f"\n{row.concept}" + (f" — {description}" if description else ""))
@@ -322,8 +344,8 @@ def render_text(comparisons: list[Comparison], registry: Registry) -> str:
             out.append(text_table(table))
             out.extend(f"  {d.severity}[{d.rule}] {d.message}" for d in row.differences)
         counts = {s: sum(d.severity is s for d in comparison.differences) for s in Severity}
-        out.append(f"\n{len(comparison.rows)} concepts, {counts[Severity.WARNING]} warnings, "
-                   f"{counts[Severity.INFO]} infos\n")
+        out.append(f"\n{plural(len(comparison.rows), 'concept')}, {plural(counts[Severity.WARNING], 'warning')}, "
+                   f"{plural(counts[Severity.INFO], 'info')}\n")
     return "\n".join(out)
 
 

@@ -11,13 +11,14 @@ family of the catalog (`visible-repetition`, `large-speed-change`; the mode is i
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from registry.base.catalog import rule
 from registry.base.errors import SchemaFileError
 from registry.base.findings import Finding
-from registry.schema.tree import META_DIR, SYNC_MODES_FILE, Registry
+from registry.schema.tree import META_DIR, SYNC_MODES_FILE, Registry, closest
 
 # Version 2 of the JSON shape: `version` added, and each warning is a finding.
 JSON_VERSION = 2
@@ -56,6 +57,23 @@ class ModePlan:
                 "audio": self.audio.as_dict(), "says": self.says, "warnings": [w.as_dict() for w in self.warnings]}
 
 
+# `90`, `8.64`, `90s`, `1m30s`, `1m`, `1h2m3.5s`; `1:30` and `1:02:03` as on a player's clock.
+_UNITS = re.compile(r"(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m)?(?:(?P<s>\d+(?:\.\d+)?)s?)?")
+_CLOCK = re.compile(r"(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)")
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from `90`, `8.64`, `90s`, `1m30s` or `1:30` (`h:mm:ss` too); ValueError otherwise."""
+    compact = text.strip().lower().replace(" ", "")
+    match = _CLOCK.fullmatch(compact) or (_UNITS.fullmatch(compact) if compact and compact != "s" else None)
+    if match is None or not any(match.groupdict().values()):
+        raise ValueError(f"{text!r} is not a duration; write seconds (8.64, 90s), 1m30s or 1:30")
+    parts = {unit: float(value or 0) for unit, value in match.groupdict().items()}
+    if match.re is _CLOCK and (parts["s"] >= 60 or (match["h"] is not None and parts["m"] >= 60)):
+        raise ValueError(f"{text!r} is not a clock time: minutes and seconds run to 59")
+    return parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
+
+
 def matrix(registry: Registry) -> dict[str, Any]:
     try:
         return registry.meta[SYNC_MODES_FILE]
@@ -70,7 +88,9 @@ def plan(registry: Registry, video: float, audio: float, only: str | None = None
         raise ValueError("durations must be greater than 0 seconds")
     chosen = {name: spec for name, spec in data["modes"].items() if only is None or name == only}
     if not chosen:
-        raise ValueError(f"unknown sync mode {only!r}; known: {', '.join(data['modes'])}")
+        suggestion = closest(str(only), list(data["modes"]))
+        meant = f"did you mean {suggestion!r}? " if suggestion else ""
+        raise ValueError(f"unknown sync mode {only!r}; {meant}known: {', '.join(data['modes'])}")
     return tuple(_plan(name, spec, data["visual_cost"], video, audio) for name, spec in chosen.items())
 
 

@@ -48,6 +48,9 @@ TASK_ID = "task_id"
 
 Path = tuple[str | int, ...]
 
+# The findings that say a value the source sets is not in the translated payload.
+LOSS_RULES = ("not-expressible", "value-not-allowed")
+
 
 @dataclass(frozen=True, slots=True)
 class Translation:
@@ -56,6 +59,9 @@ class Translation:
     payload: dict[str, Any]
     findings: tuple[Finding, ...]  # what the translation changed, kept or lost
     report: Report  # the translated payload checked at the target
+    # The findings of values the source sets that the translated payload does not carry, so
+    # it behaves differently at the target (the target's default applies instead).
+    lost: tuple[Finding, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -362,9 +368,37 @@ def translate(payload: Any, to: str, *, source: str | None = None, registry: Reg
         for write in [w for w in writes if id(w) in rejected]:
             writing.findings.append(_finding("value-not-allowed", write.source or (), label=_label(write.what),
                                              value=show(write.value), target=target.id,
-                                             why=rejected[id(write)].message))
+                                             why=rejected[id(write)].message,
+                                             instead=_instead(registry, target, write.path)))
         writes = [w for w in writes if id(w) not in rejected]
-    return Translation(origin.id, target.id, built, tuple(writing.findings), report)
+    # Defaults that differ were written out above, or are lost values reported as such: the
+    # target's "left out, providers disagree" advisory would only repeat (or contradict) that.
+    report = Report(report.offering, tuple(f for f in report.findings if f.rule != "implicit-default"))
+    return Translation(origin.id, target.id, built, tuple(writing.findings), report,
+                       _lost(registry, origin, writing.findings))
+
+
+def _lost(registry: Registry, origin: Offering, findings: list[Finding]) -> tuple[Finding, ...]:
+    """The findings of values left behind, but for the ids of inputs (`refId`): an id only
+    names an input for the segments, whose own loss is reported when they are left behind."""
+    ids = [pointers.parse(target) for plan in index_of(registry, origin.id).rules if plan.keyword == "x-ref"
+           for target in plan.argument]
+    return tuple(f for f in findings if f.rule in LOSS_RULES
+                 and not any(_matches(pointers.parse(f.pointer), pattern) for pattern in ids))
+
+
+def _matches(tokens: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
+    return len(tokens) == len(pattern) and all(p == t or (p == "*" and pointers.is_index(t))
+                                               for t, p in zip(tokens, pattern))
+
+
+def _instead(registry: Registry, target: Offering, path: Path) -> str:
+    """What the target does without the value it rejected: its documented default, if any."""
+    pattern = pointers.to_pointer("*" if isinstance(token, int) else token for token in path)
+    parameter = next((p for p in index_of(registry, target.id).parameters if p.pattern == pattern), None)
+    if parameter is None or parameter.default is NO_DEFAULT:
+        return ""
+    return f", so {target.id} uses its default {show(parameter.default)}"
 
 
 def _within(pointer: str, prefix: str) -> bool:
@@ -401,6 +435,8 @@ def _defaults(registry: Registry, origin: Offering, target: Offering, record: di
         if place is None:
             continue
         theirs, name = place.parameter.default, place.parameter.pattern
+        if place.parameter.ignored:  # the target ignores it: its default changes nothing
+            continue
         if default is NO_DEFAULT:
             if theirs is not NO_DEFAULT:
                 writing.findings.append(_finding("default-unknown", slot.parameter.pattern, label=_label(key),

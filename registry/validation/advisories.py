@@ -16,6 +16,7 @@ from registry.base import pointers
 from registry.base.catalog import rule
 from registry.base.findings import Finding
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
+from registry.schema.sources import openable
 from registry.schema.tree import Registry
 from registry.base.text import code as _code
 from registry.base.text import show_json_value
@@ -32,22 +33,24 @@ class DefaultDifference:
 class _Plan:
     """What the advisories look for in every payload of one offering, worked out once."""
 
-    ignored: tuple[Parameter, ...]
+    ignored: tuple[tuple[Parameter, str], ...]  # and why, citing sources a user can open
     # (where the concept can be set, the warning when none of them is)
     unset_defaults: tuple[tuple[tuple[tuple[str, ...], ...], Finding], ...]
 
 
-def check(registry: Registry, index: OfferingIndex, payload: Any) -> list[Finding]:
+def check(registry: Registry, index: OfferingIndex, payload: Any, misplaced: frozenset[str] = frozenset()) -> list[Finding]:
+    """`misplaced`: pointer patterns of parameters the payload sets at a wrong place (the
+    unknown-property finding there says where they belong): they are not "left out"."""
     plan = plan_for(registry, index)
     findings: list[Finding] = []
-    for parameter in plan.ignored:
+    for parameter, reason in plan.ignored:
         for path, _ in pointers.expand(payload, parameter.tokens):
             findings.append(rule("ignored-parameter").finding(
                 pointers.to_pointer(path), hint=f"remove {_code(parameter.name)}",
-                name=_code(parameter.name), offering=index.offering.id, reason=parameter.ignored,
+                name=_code(parameter.name), offering=index.offering.id, reason=reason,
             ))
     for carriers, warning in plan.unset_defaults:
-        if not any(pointers.exists(payload, tokens) for tokens in carriers):
+        if warning.pointer not in misplaced and not any(pointers.exists(payload, tokens) for tokens in carriers):
             findings.append(warning)
     return findings
 
@@ -72,7 +75,8 @@ def _plan(registry: Registry, index: OfferingIndex) -> _Plan:
         )
         carriers = tuple(p.tokens for p in index.by_concept(difference.concept))
         unset_defaults.append((carriers, warning))
-    ignored = tuple(p for p in index.parameters if p.ignored and p.variant is None)
+    ignored = tuple((p, openable(registry, index.offering.uri, p.ignored)) for p in index.parameters
+                    if p.ignored and p.variant is None)
     return _Plan(ignored, tuple(unset_defaults))
 
 

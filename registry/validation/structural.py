@@ -10,6 +10,7 @@ registries that refuse to fetch anything.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import itertools
 import functools
 import json
@@ -27,8 +28,19 @@ from registry.schema.tree import DRAFT_2020_12, FORK_LOCK, Offering, Registry, c
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-# A hint for an unknown property name at an offering, or None: (offering, name) -> hint
-UnknownHint = Callable[[Offering, str], "str | None"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class UnknownAdvice:
+    """What to say about an unknown property: the hint, and where the offering takes the
+    parameters the property holds (or is), when it is one placed at the wrong level."""
+
+    hint: str | None
+    belongs_at: tuple[str, ...] = ()  # pointer patterns of the parameters it should be moved to
+
+
+# Advice about an unknown property, or None: (offering, path of its object, name, value) -> advice
+UnknownHint = Callable[[Offering, pointers.Path, str, Any], "UnknownAdvice | None"]
 
 
 def _refuse(uri: str) -> Any:
@@ -177,6 +189,8 @@ class _Explainer:
         self.listing = Listing()
 
     def explain(self, errors: Iterable[ValidationError]) -> Iterable[Finding]:
+        errors = list(errors)
+        misnamed = _misnamed(errors)
         reported_required: set[tuple[Any, ...]] = set()
         for error in errors:
             path = tuple(error.absolute_path)
@@ -186,9 +200,9 @@ class _Explainer:
                 if path in reported_required:
                     continue
                 reported_required.add(path)
-                yield from self._required(error, path)
+                yield from self._required(error, path, misnamed)
             elif keyword in ("additionalProperties", "unevaluatedProperties"):
-                yield from self._unknown(error, path)
+                yield from self._unknown(error, path, misnamed)
             elif keyword in ("oneOf", "anyOf"):
                 yield from self._one_of(error, path)
             else:
@@ -196,28 +210,36 @@ class _Explainer:
                 if self.listing.wants(finding.rule):
                     yield finding
 
-    def _required(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
+    def _required(self, error: ValidationError, path: pointers.Path, misnamed: _Misnamed) -> Iterable[Finding]:
+        spelt_otherwise = set(misnamed.get(path, {}).values())  # the unknown-property finding says it
         for name in error.validator_value:
-            if isinstance(error.instance, dict) and name not in error.instance and self.listing.wants("required"):
+            if (isinstance(error.instance, dict) and name not in error.instance and name not in spelt_otherwise
+                    and self.listing.wants("required")):
                 yield rule("required").finding(
                     pointers.to_pointer((*path, name)),
                     hint=_describe_schema(error.schema.get("properties", {}).get(name)),
                     name=_code(name), context=f" in {describe(path)}" if path else "",
                 )
 
-    def _unknown(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
+    def _unknown(self, error: ValidationError, path: pointers.Path, misnamed: _Misnamed) -> Iterable[Finding]:
         allowed = list(error.schema.get("properties", {}))
         for name in _additional_names(error.instance, error.schema):
             if not self.listing.wants("unknown-property"):
                 continue
-            hint = self.unknown_hint(self.offering, name)
+            meant = misnamed.get(path, {}).get(name)
+            if meant is not None:
+                advice = UnknownAdvice(f"did you mean {_code(meant)}? (it is required)")
+            else:
+                advice = self.unknown_hint(self.offering, path, name, error.instance[name]) or UnknownAdvice(None)
+            hint = advice.hint
             if hint is None:
                 suggestion = closest(name, allowed)
                 hint = f"did you mean {_code(suggestion)}?" if suggestion else (
                     f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None)
+            extra = {"belongs_at": list(advice.belongs_at)} if advice.belongs_at else {}
             yield rule("unknown-property").finding(
                 pointers.to_pointer((*path, name)), hint=hint, name=_code(shortened(name)), offering=self.offering.id,
-                context=f" (in {describe(path)})" if path else "",
+                context=f" (in {describe(path)})" if path else "", **extra,
             )
 
     def _one_of(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
@@ -285,6 +307,35 @@ class _Explainer:
                 pointer, name=name, expected=_bounds(schema, "minProperties", "maxProperties", "property"),
                 found=f"{len(instance)}")
         return rule("schema").finding(pointer, name=name, detail=_detail(error))
+
+
+# How alike an unknown name and a missing required one must be to count as one misspelling:
+# stricter than a did-you-mean, so `video_url` where an image model requires `image_url`
+# stays two findings (a wrong input, not a typo).
+_MISSPELT = 0.8
+# object path -> unknown property name -> the missing required name it is a misspelling of
+_Misnamed = dict[pointers.Path, dict[str, str]]
+
+
+def _misnamed(errors: list[ValidationError]) -> _Misnamed:
+    """Unknown properties that are close to a required property missing from the same
+    object: one mistake (`vidoe_url` for `video_url`), reported once, as the unknown name."""
+    missing: dict[pointers.Path, list[str]] = {}
+    for error in errors:
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing.setdefault(tuple(error.absolute_path), []).extend(
+                name for name in error.validator_value if isinstance(name, str) and name not in error.instance)
+    found: _Misnamed = {}
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if error.validator not in ("additionalProperties", "unevaluatedProperties") or path not in missing:
+            continue
+        for name in _additional_names(error.instance, error.schema):
+            meant = closest(name, missing[path])
+            if (meant is not None and meant not in found.get(path, {}).values()
+                    and difflib.SequenceMatcher(None, name, meant).ratio() >= _MISSPELT):
+                found.setdefault(path, {})[name] = meant
+    return found
 
 
 def describe(path: pointers.Path) -> str:

@@ -13,7 +13,7 @@ from registry.base.catalog import rule
 from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Report
 from registry.base.text import shortened
-from registry.schema.index import index_of
+from registry.schema.index import OfferingIndex, Parameter, index_of
 from registry.schema.tree import FORK_LOCK, Offering, Registry, closest, default_builtin, default_roots, load
 from registry.validation import advisories, jsondata, rules, structural
 
@@ -113,8 +113,12 @@ def validate(payload: Any, offering: str | None = None, *, registry: Registry | 
     assert chosen is not None
     index = index_of(registry, chosen.id)
     findings = structural.check(registry, chosen, payload, functools.partial(_unknown_hint, registry))
-    findings += rules.check(index, payload)
-    findings += advisories.check(registry, index, payload)
+    misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
+    # A value the schema already rejects (an empty `refId`) is one problem: the cross-field
+    # rules say nothing more about it.
+    rejected = {f.pointer for f in findings}
+    findings += [f for f in rules.check(index, payload) if f.pointer not in rejected]
+    findings += advisories.check(registry, index, payload, misplaced)
     return Report(chosen.id, tuple(sorted(findings, key=_reading_order)))
 
 
@@ -150,9 +154,37 @@ def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None
     by_url = sorted({o.provider for o in registry.offerings.values() if o.model_id_pointer is None})
     by_url_note = f" ({', '.join(by_url)} select the model by URL, not in the payload)" if by_url else ""
     return None, rule("offering-undetected").finding(
-        "", hint="name the offering with --offering (library: offering=...), e.g. " + next(iter(registry.offerings), "?")
+        "", hint="name the offering with --offering (library: offering=...)" + _likely(registry, payload)
         + _not_loaded(registry), reason=f"no model id at {', '.join(table) or 'any known place'}{by_url_note}",
     )
+
+
+# How many offerings a hint names before it says how many more there are.
+_NAMED_OFFERINGS = 6
+
+
+def _likely(registry: Registry, payload: dict[str, Any]) -> str:
+    """The offerings selected by URL whose schema accepts the payload; when none does, those
+    whose parameters the payload's top-level names match best."""
+    by_url = [o for o in registry.offerings.values() if o.model_id_pointer is None]
+    accepting = [o.id for o in by_url if structural.fast_validator(registry, o).is_valid(payload)]
+    if accepting:
+        return f"; it is valid for {_some(accepting)}"
+    overlap = {o.id: len(payload.keys() & _top_level_names(registry, o.id)) for o in by_url}
+    best = max(overlap.values(), default=0)
+    if not best:
+        return ""
+    return f"; its names match {_some([oid for oid, count in overlap.items() if count == best])}"
+
+
+def _some(offering_ids: list[str]) -> str:
+    named = ", ".join(offering_ids[:_NAMED_OFFERINGS])
+    more = len(offering_ids) - _NAMED_OFFERINGS
+    return named + (f" and {more} more" if more > 0 else "")
+
+
+def _top_level_names(registry: Registry, offering_id: str) -> set[str]:
+    return {p.name for p in index_of(registry, offering_id).parameters if len(p.tokens) == 1}
 
 
 def _not_loaded(registry: Registry) -> str:
@@ -177,16 +209,66 @@ def _detection_table(registry: Registry) -> dict[str, dict[str, list[Offering]]]
     return registry.cached("detection", "", build)
 
 
-def _unknown_hint(registry: Registry, offering: Offering, name: str) -> str | None:
-    """When an unknown property is another provider's name for a concept, name this offering's."""
-    concepts = _concepts_by_name(registry).get(name, set())
+# How far into a misplaced object the wrong-nesting hint looks for parameters, and how many
+# members it reads there: a hint, not a second validation of a hostile payload.
+_MISPLACED_DEPTH, _MISPLACED_MEMBERS = 3, 100
+
+
+def _unknown_hint(registry: Registry, offering: Offering, path: pointers.Path, name: str,
+                  value: Any) -> structural.UnknownAdvice | None:
+    """An unknown property that this offering takes at another place (`syncMode` one level
+    too high), or that another provider's name for a concept: where it belongs. An object
+    holding such parameters (Runware's `providerSettings.sync` on an offering that takes
+    `settings`): where each of them belongs."""
     index = index_of(registry, offering.id)
-    for concept in sorted(concepts):
+    home = _home(registry, index, name)
+    if home is not None:
+        if home.name != name:
+            return structural.UnknownAdvice(
+                f"`{name}` is how other providers name {home.concept.replace('_', ' ') if home.concept else 'it'}; "
+                f"{offering.id} calls it `{home.name}` at {home.pattern}", (home.pattern,))
+        return structural.UnknownAdvice(f"move it to `{home.pattern}`", (home.pattern,))
+    moves = _nested_homes(registry, index, value)
+    if not moves:
+        return None
+    listed = ", ".join(f"`{member}` to `{parameter.pattern}`" for member, parameter in moves)
+    return structural.UnknownAdvice(f"{offering.id} takes what this holds at other places: move {listed}",
+                                    tuple(dict.fromkeys(parameter.pattern for _, parameter in moves)))
+
+
+def _home(registry: Registry, index: OfferingIndex, name: str) -> Parameter | None:
+    """The parameter of this offering named `name`, or carrying the concept other providers
+    name so: the shallowest one outside arrays and `oneOf` branches, where a move is plain."""
+    placed = [p for p in index.parameters if p.name == name and "*" not in p.tokens and p.variant is None]
+    if placed:
+        return min(placed, key=lambda p: len(p.tokens))
+    for concept in sorted(_concepts_by_name(registry).get(name, set())):
         own = advisories.primary(index, concept)
-        if own is not None and own.name != name:
-            return (f"`{name}` is how other providers name {concept.replace('_', ' ')}; "
-                    f"{offering.id} calls it `{own.name}` at {own.pattern}")
+        if own is not None:
+            return own
     return None
+
+
+def _nested_homes(registry: Registry, index: OfferingIndex, value: Any) -> list[tuple[str, Parameter]]:
+    moves: list[tuple[str, Parameter]] = []
+    budget = _MISPLACED_MEMBERS
+    level = [value]
+    for _ in range(_MISPLACED_DEPTH):
+        deeper = []
+        for member in level:
+            if not isinstance(member, dict):
+                continue
+            for key, inner in member.items():
+                budget -= 1
+                if budget < 0:
+                    return moves
+                home = _home(registry, index, key)
+                if home is not None:
+                    moves.append((key, home))
+                else:
+                    deeper.append(inner)
+        level = deeper
+    return moves
 
 
 def _concepts_by_name(registry: Registry) -> dict[str, set[str]]:

@@ -15,7 +15,7 @@ from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached,
 class Count(Keyword):
     name = "x-count"
     rule = Rule("count", Severity.ERROR, "cross-field", "How many items of a kind an array may hold.",
-                "{name} holds {found} {label}{condition}; expected {expected}", "x-count")
+                "the number of {label} in {name}{condition} is {found}; expected {expected}", "x-count")
     argument_schema = {
         "description": "A list of `{\"in\": pattern-of-array, \"where\": {property: [values]}, \"min\": n, "
                        "\"max\": n, \"label\": text, \"when\": pattern, \"unless\": pattern}`: the number of items "

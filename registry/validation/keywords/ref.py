@@ -47,7 +47,8 @@ class Ref(Keyword):
                     suggestion = closest(value, candidates)
                     found.append(rule.finding(
                         pointers.to_pointer(path),
-                        hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else f"give an input the id {shown(value)}",
+                        hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else (
+                            f"give an input the id {shown(value)}" if value.strip() else None),
                         name=code(path[-1]), found=shown(value), targets=described, defined=ids(defined),
                     ))
             return found
