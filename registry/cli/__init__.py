@@ -1,62 +1,38 @@
 """The `capreg` command: the only part of capreg that imports click.
 
-Each command lives in a module of this package and is imported only when it runs (or for
---help), so `capreg validate` never pays for the code generator or the comparison. Exit
-codes: registry.cli.common. `--builtin/--no-builtin`, before the command, chooses whether
-the shipped tree lies under the trees of one's own (default: $CAPREG_BUILTIN, else
-`[tool.capreg] builtin`, else yes).
+The click commands are in registry.cli.group. The common `capreg validate FILE...` (what
+pre-commit runs on every commit) is run without click by registry.cli.fast, which takes
+about a third of the start-up; any other invocation, and any that needs a usage message,
+goes to click.
 """
 
 from __future__ import annotations
 
-import importlib
+import sys
+from typing import Any
 
-import click
+__all__ = ["BuiltinChoice", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "LAZY_COMMANDS", "load_registry", "main", "run"]
 
-from registry.cli.common import BuiltinChoice, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry
-
-__all__ = ["BuiltinChoice", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "LAZY_COMMANDS", "load_registry", "main"]
-
-
-class LazyGroup(click.Group):
-    """Commands listed in LAZY_COMMANDS are imported only when they run (or for --help)."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in LAZY_COMMANDS:
-            module, _, attribute = LAZY_COMMANDS[name].partition(":")
-            return getattr(importlib.import_module(module), attribute)
-        return super().get_command(ctx, name)
+# name -> the module that holds it, imported when the name is asked for (it imports click)
+_LAZY_NAMES = {"main": "registry.cli.group", "LAZY_COMMANDS": "registry.cli.group", "LazyGroup": "registry.cli.group",
+               "BuiltinChoice": "registry.cli.common", "EXIT_FINDINGS": "registry.cli.common",
+               "EXIT_OK": "registry.cli.common", "EXIT_USAGE": "registry.cli.common",
+               "load_registry": "registry.cli.common"}
 
 
-# name -> "module:click command"
-LAZY_COMMANDS: dict[str, str] = {
-    "validate": "registry.cli.validate:validate",
-    "list": "registry.cli.offerings:list_offerings",
-    "show": "registry.cli.offerings:show",
-    "lint": "registry.cli.lint:lint",
-    "compare": "registry.cli.compare:compare",
-    "breaking": "registry.cli.breaking:breaking",
-    "translate": "registry.cli.translate:translate",
-    "plan": "registry.cli.plan:plan",
-    "fmt": "registry.cli.fmt:fmt_command",
-    "upstream": "registry.cli.upstream:upstream",
-    "generate": "registry.cli.generate:generate",
-    "editor": "registry.cli.editor:editor",
-}
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="capreg")
-@click.option("--builtin/--no-builtin", default=None,
-              help="Lay the trees of your own ($CAPREG_SCHEMAS, [tool.capreg] schemas) over the shipped "
-                   "schemas, or use them alone (default: $CAPREG_BUILTIN, else [tool.capreg] builtin, else --builtin).")
-@click.pass_context
-def main(ctx: click.Context, builtin: bool | None) -> None:
-    """capreg: request schemas of AI models at every provider that hosts them.
+def run() -> None:
+    """The console script `capreg`."""
+    from registry.cli import fast
 
-    Validate payloads, compare providers, generate typed clients and docs.
-    """
-    ctx.obj = BuiltinChoice(builtin)
+    fast.run(sys.argv[1:])
+    from registry.cli.group import main
+
+    main()

@@ -1,5 +1,5 @@
 """`python -m registry.cli`: the `capreg` command."""
 
-from registry.cli import main
+from registry.cli import run
 
-main()
+run()

@@ -1,7 +1,7 @@
 """What every command shares: the exit codes, the one `--fail-on` policy, the registry, and
 how a name capreg does not know is reported.
 
-Exit codes of every command:
+Exit codes of every command (registry.cli.exits):
 
 | code | meaning |
 |---|---|
@@ -21,8 +21,8 @@ import click
 
 from registry.base.errors import ConfigError, RegistryError, UnknownOffering
 from registry.base.findings import Finding, Severity
+from registry.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, exit_code, fails  # noqa: F401 - every command takes them from here
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,18 +65,6 @@ def fail_on_option(default: str | None, what: str) -> Callable[[Any], Any]:
     return click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default=default,
                         show_default=default is not None,
                         help=f"Exit 1 when {what} at or above this severity is found{never}.")
-
-
-def fails(findings: Iterable[Finding], fail_on: str | None) -> bool:
-    """The one `--fail-on` policy: a finding at or above the threshold fails the command."""
-    if fail_on is None:
-        return False
-    threshold = Severity(fail_on).rank
-    return any(finding.severity.rank >= threshold for finding in findings)
-
-
-def exit_code(findings: Iterable[Finding], fail_on: str | None) -> int:
-    return EXIT_FINDINGS if fails(findings, fail_on) else EXIT_OK
 
 
 def unknown_name(exc: UnknownOffering, param_hint: str) -> click.BadParameter:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,8 @@ from typing import Any
 import click
 
 from registry.base.errors import ConfigError, UnknownOffering
-from registry.cli.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, broken_offering, fail_on_option, fails,
-                                 RuleNames, load_registry, mapped_offering, rule_filter, unknown_name)
-from registry.io.results import Summary
+from registry.cli.common import (broken_offering, fail_on_option, RuleNames, load_registry, mapped_offering,
+                                 rule_filter, unknown_name)
 from registry.report.reporters import REPORTERS
 
 
@@ -53,7 +51,8 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     `# yaml-language-server: $schema=` line naming one of capreg's editor schemas; the
     [tool.capreg.offerings] mapping of the nearest pyproject.toml; the model id inside the payload.
     """
-    from registry.io.batch import check_files, default_jobs, expand
+    from registry.cli.validating import check_and_report, reporter_for
+    from registry.io.batch import default_jobs, expand
     from registry.io.config import find_config
 
     registry = load_registry()
@@ -77,27 +76,9 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
             return offering
         return mapped_offering(registry, offering_map, name)
 
-    out = sys.stdout
-    if output_format == "text":
-        use_color = color == "always" or (color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
-        reporter = REPORTERS["text"](out, quiet=quiet, color=use_color)
-    else:
-        reporter = REPORTERS[output_format](out)
-    summary = Summary()
-    failed = unreadable = False
-    for display, results in check_files(expand(files), offering_for, registry, jobs or default_jobs(),
-                                        modelines=offering is None):
-        summary.files += 1
-        reporter.file_begin(display)
-        for result in results:
-            result = result.only(keep)
-            unreadable |= result.unreadable
-            failed |= fails(result.findings, fail_on)
-            summary.add(result)
-            reporter.result(result)
-        reporter.file_end(display)
-    reporter.finish(summary)
-    sys.exit(EXIT_USAGE if unreadable else EXIT_FINDINGS if failed else EXIT_OK)
+    reporter = reporter_for(output_format, color, quiet, sys.stdout)
+    sys.exit(check_and_report(expand(files), offering_for, registry, reporter, keep, fail_on, jobs or default_jobs(),
+                              modelines=offering is None))
 
 
 def _names(given: tuple[str, ...], option: str, configured: tuple[Any, Path] | None) -> RuleNames | None:
