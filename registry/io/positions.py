@@ -9,7 +9,8 @@ resolves to the object that should hold it; a pointer to a member resolves to it
 
 from __future__ import annotations
 
-import bisect
+import json
+import json.scanner
 import re
 from json.decoder import scanstring
 from typing import Any
@@ -29,12 +30,22 @@ def locate_all(source: str, syntax: str, pointer_list: list[str], document_index
         offsets = _JsonIndex(source, wanted).offsets
     except (ValueError, IndexError, RecursionError):
         return [None] * len(wanted)
-    starts = _line_starts(source)
-    located: list[Position | None] = []
-    for tokens in wanted:
-        offset = _deepest(offsets, tokens)
-        line = bisect.bisect_right(starts, offset)
-        located.append((line, offset - starts[line - 1] + 1))
+    return _line_columns(source, [_deepest(offsets, tokens) for tokens in wanted])
+
+
+def _line_columns(text: str, offsets: list[int]) -> list[Position | None]:
+    """Line and column of each offset, in one pass over the text up to the last of them:
+    str.count and str.rfind run in C, far quicker than listing every line's start."""
+    located: list[Position | None] = [None] * len(offsets)
+    line, line_start, previous = 1, 0, 0
+    for index in sorted(range(len(offsets)), key=offsets.__getitem__):
+        offset = offsets[index]
+        newlines = text.count("\n", previous, offset)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", previous, offset) + 1
+        located[index] = (line, offset - line_start + 1)
+        previous = offset
     return located
 
 
@@ -46,85 +57,60 @@ def _deepest(found: dict[Tokens, Any], tokens: Tokens) -> Any:
     raise ValueError("the document root was not found")
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    index = text.find("\n")
-    while index != -1:
-        starts.append(index + 1)
-        index = text.find("\n", index + 1)
-    return starts
-
-
 _SPACE = re.compile(r"[ \t\r\n\ufeff]*")
-_STRUCTURE = re.compile(r'["\[\]{}]')  # what matters when skipping a value: strings and nesting
-_SCALAR_END = re.compile(r"[,\]}\s]|$")
+_COLON = re.compile(r"[ \t\r\n\ufeff]*:[ \t\r\n\ufeff]*")
+_AFTER_VALUE = re.compile(r"[ \t\r\n\ufeff]*(?:,[ \t\r\n\ufeff]*)?")  # up to the next member or the bracket
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # (value, end) of the JSON value at an offset
 
 
 class _JsonIndex:
     """Offsets of the members and items the wanted pointers pass through, found in one walk
-    over the JSON text that skips every subtree no pointer enters."""
+    over the JSON text (parsed whole already, within every limit) that skips every subtree
+    no pointer enters."""
 
     def __init__(self, text: str, wanted: list[Tokens]) -> None:
         self.text = text
         self.prefixes = {tokens[:length] for tokens in wanted for length in range(len(tokens) + 1)}
-        start = self._space(0)
+        start = _SPACE.match(text).end()  # type: ignore[union-attr]  # the pattern matches empty
         self.offsets: dict[Tokens, int] = {(): start}
         self._walk(start, ())
-
-    def _space(self, i: int) -> int:
-        return _SPACE.match(self.text, i).end()  # type: ignore[union-attr]  # the pattern matches empty
 
     def _walk(self, i: int, path: Tokens) -> int:
         """Record the wanted children of the value at `i`; return the offset just past it."""
         text = self.text
         if text[i] == "{":
-            i = self._space(i + 1)
+            i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
             while text[i] != "}":
                 key_start = i
                 key, i = scanstring(text, i + 1)
-                i = self._space(self._space(i) + 1)  # past the colon
+                i = _COLON.match(text, i).end()  # type: ignore[union-attr]  # parsed JSON: the colon is there
                 i = self._child(i, (*path, key), key_start)
-                if text[i] == ",":
-                    i = self._space(i + 1)
             return i + 1
         if text[i] == "[":
-            i = self._space(i + 1)
+            i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
             index = 0
             while text[i] != "]":
                 i = self._child(i, (*path, str(index)), i)
                 index += 1
-                if text[i] == ",":
-                    i = self._space(i + 1)
             return i + 1
         return self._skip(i)
 
     def _child(self, i: int, path: Tokens, mark: int) -> int:
+        """Past the member or item at `i` and the comma after it."""
         if path in self.prefixes:
             self.offsets[path] = mark
-            return self._space(self._walk(i, path))
-        return self._space(self._skip(i))
+            i = self._walk(i, path)
+        else:
+            i = self._skip(i)
+        return _AFTER_VALUE.match(self.text, i).end()  # type: ignore[union-attr]
 
     def _skip(self, i: int) -> int:
-        """The offset just past the value that starts at `i`, without looking inside it."""
-        text = self.text
-        if text[i] == '"':
-            return scanstring(text, i + 1)[1]
-        if text[i] not in "[{":
-            return _SCALAR_END.search(text, i).start()  # type: ignore[union-attr]  # `$` always matches
-        depth = 0
-        while True:
-            match = _STRUCTURE.search(text, i)
-            if match is None:
-                raise ValueError("unterminated value")
-            char, i = match.group(), match.end()
-            if char == '"':
-                i = scanstring(text, i)[1]
-            elif char in "[{":
-                depth += 1
-            else:
-                depth -= 1
-                if depth == 0:
-                    return i
+        """The offset just past the value that starts at `i`, without looking inside it: the
+        json module's C scanner reads it."""
+        try:
+            return _SCAN(self.text, i)[1]
+        except StopIteration:
+            raise ValueError("no JSON value here") from None
 
 
 def _locate_yaml(source: str, wanted: list[Tokens], document_index: int) -> list[Position | None]:
