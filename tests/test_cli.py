@@ -262,9 +262,10 @@ def test_the_installed_command_runs(tmp_path):
     assert done.stderr == ""
 
 
-def test_many_files_in_worker_processes_report_exactly_as_one_process(tmp_path):
+def test_many_files_in_worker_processes_report_exactly_as_one_process(tmp_path, monkeypatch):
     from registry.io import batch
 
+    monkeypatch.setattr(batch, "FILES_PER_WORKER", 100)  # the real threshold would take 20,000 files
     names = []
     for number in range(2 * batch.FILES_PER_WORKER + 10):
         payload = BAD if number % 7 == 0 else GOOD

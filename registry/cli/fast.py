@@ -117,7 +117,7 @@ def _validate(files: list[str], offering: str | None, output_format: str, fail_o
     from registry.cli.validating import check_and_report, reporter_for
 
     reporter = reporter_for(output_format, color, quiet, sys.stdout)
-    return check_and_report(expanded, chosen.__getitem__, registry, reporter, lambda finding: True, fail_on,
+    return check_and_report(expanded, chosen.__getitem__, registry, reporter, None, fail_on,
                             jobs or default_jobs(), modelines=offering is None)
 
 

@@ -25,16 +25,18 @@ def reporter_for(output_format: str, color: str, quiet: bool, out: IO[str]) -> R
 
 
 def check_and_report(files: list[str | Unmatched], offering_for: Callable[[str], str | None], registry: Registry,
-                     reporter: Reporter, keep: Callable[[Finding], bool], fail_on: str | None,
+                     reporter: Reporter, keep: Callable[[Finding], bool] | None, fail_on: str | None,
                      jobs: int, modelines: bool) -> int:
-    """Check every file, report as results come; the exit code."""
+    """Check every file, report as results come; the exit code. `keep` filters the findings
+    (`--select`, `--ignore`); None keeps them all."""
     summary = Summary()
     failed = unreadable = False
     for display, results in check_files(files, offering_for, registry, jobs, modelines=modelines):
         summary.files += 1
         reporter.file_begin(display)
         for result in results:
-            result = result.only(keep)
+            if keep is not None:
+                result = result.only(keep)
             unreadable |= result.unreadable
             failed |= fails(result.findings, fail_on)
             summary.add(result)
