@@ -5,7 +5,6 @@ table: capreg never reads a settings file of a project the folder is not part of
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,8 @@ def nearest(start: Path) -> Path | None:
 
 def capreg_table(pyproject: Path) -> dict[str, Any]:
     """Its `[tool.capreg]` table, empty when it has none."""
+    import tomllib  # only where there is a pyproject.toml: `capreg validate` elsewhere never pays for it
+
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -15,6 +15,8 @@ key would otherwise be silently without effect.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +39,7 @@ class OfferingMap:
 
     def offering_for(self, file: str) -> str | None:
         try:
-            relative = Path(file).resolve().relative_to(self.base).as_posix()
+            relative = _resolved(file).relative_to(self.base).as_posix()
         except ValueError:
             return None
         for pattern, template in self.rules:
@@ -55,6 +57,21 @@ class Config:
     offerings: OfferingMap | None = None
     select: tuple[str, ...] | None = None  # rule ids or families to report; None: all
     ignore: tuple[str, ...] = ()  # rule ids or families not to report
+
+
+def _resolved(file: str) -> Path:
+    """Path(file).resolve(), resolving each folder once: pre-commit and CI pass thousands of
+    files from a few folders, and resolving walks every component of the path."""
+    folder, name = os.path.split(os.path.abspath(file))
+    # `..` after a symbolic link leads out of the link's target, which abspath cannot know
+    if ".." in Path(file).parts or name in ("", ".") or os.path.islink(file):
+        return Path(file).resolve()
+    return _resolved_folder(folder) / name
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def find_config(start: Path) -> Config | None:
