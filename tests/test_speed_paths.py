@@ -1,0 +1,164 @@
+"""The quick paths give what the slow ones gave: rejections explained from jsonschema-rs's own
+errors, `capreg validate` without click, positions placed in one pass. Behaviour only: the
+speed itself is what ./scripts/bench measures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import registry
+from registry.cli.group import main
+from registry.io import positions
+from registry.validation import structural
+
+from .conftest import FIXTURES, ROOT
+
+INVALID_EXAMPLES = sorted(ROOT.glob("examples/*/*/invalid/*.json"))
+
+
+def _offering(example: Path) -> str:
+    return f"{example.parts[-4]}/{example.parts[-3]}"
+
+
+@pytest.mark.parametrize("example", INVALID_EXAMPLES, ids=lambda p: str(p.relative_to(ROOT / "examples")))
+def test_engine_errors_explain_every_example_as_jsonschema_errors_do(example, real, monkeypatch):
+    try:
+        payload = json.loads(example.read_text())
+    except ValueError:
+        pytest.skip("not JSON: a reading example")
+    explained = registry.validate(payload, _offering(example), registry=real)
+    monkeypatch.setattr(structural, "_engine_errors", lambda *args: None)  # jsonschema explains everything
+    assert registry.validate(payload, _offering(example), registry=real) == explained
+
+
+def test_an_invalid_payload_is_explained_without_the_pure_python_engine():
+    script = ("import json, sys, registry\n"
+              f"payload = json.loads(open({str(INVALID_EXAMPLES[0])!r}).read())\n"
+              f"report = registry.validate(payload, {_offering(INVALID_EXAMPLES[0])!r})\n"
+              "assert not report.ok\n"
+              "print(sorted(m for m in ('jsonschema', 'referencing') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.fixture
+def tree_with(tmp_path):
+    """The toy tree with more properties on fal/toy."""
+
+    def build(properties: dict) -> registry.Registry:
+        shutil.copytree(FIXTURES / "registry", tmp_path / "tree")
+        path = tmp_path / "tree/fal/toy.json"
+        schema = json.loads(path.read_text())
+        schema["properties"].update(properties)
+        path.write_text(json.dumps(schema))
+        return registry.load(tmp_path / "tree")
+
+    return build
+
+
+def test_a_keyword_worded_from_jsonschemas_message_still_is(tree_with):
+    tree = tree_with({"tags": {"type": "array", "uniqueItems": True}})
+    report = registry.validate({"video_url": "v", "sync_mode": "loop", "tags": ["a", "a"]}, "fal/toy", registry=tree)
+    [finding] = report.findings
+    assert finding.rule == "unique-items"
+    assert "['a', 'a'] has non-unique elements" in finding.message  # jsonschema's own words
+
+
+def test_the_branch_a_payload_meant_is_explained_from_engine_errors(tree_with, monkeypatch):
+    tree = tree_with({"shape": {"oneOf": [
+        {"title": "circle", "type": "object", "properties": {"kind": {"const": "circle"}, "radius": {"type": "number"}},
+         "required": ["kind", "radius"]},
+        {"title": "square", "type": "object", "properties": {"kind": {"const": "square"}, "side": {"maximum": 3}},
+         "required": ["kind", "side"]},
+        False]}})
+    payloads = [{"video_url": "v", "sync_mode": "loop", "shape": shape}
+                for shape in ({"kind": "square", "side": 5}, {"kind": "circle"}, {"kind": "hexagon"}, 3)]
+    from_engine = [registry.validate(payload, "fal/toy", registry=tree) for payload in payloads]
+    monkeypatch.setattr(structural, "_engine_errors", lambda *args: None)
+    assert [registry.validate(payload, "fal/toy", registry=tree) for payload in payloads] == from_engine
+    assert [[f.rule for f in report.findings] for report in from_engine] == [
+        ["range"], ["required"], ["no-match"], ["no-match"]]
+
+
+def _command(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-X", "importtime", "-m", "registry.cli", *args], input=stdin,
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def _imported(stderr: str) -> set[str]:
+    return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+
+GOOD = "examples/runware/lipsync-2/valid/seed-001-lipsync-2-audio.json"
+BAD = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("examples/runware/lipsync-2/invalid/*.json"))
+
+
+def test_validate_files_runs_without_click_or_a_toml_parser(tmp_path):
+    files = [str(ROOT / name) for name in (GOOD, *BAD)]
+    done = _command("validate", "-q", "--offering", "runware/lipsync-2", *files, cwd=tmp_path)  # no pyproject.toml
+    assert done.returncode == 1
+    assert "registry.validation.validate" in _imported(done.stderr)
+    assert {"click", "tomllib"} & _imported(done.stderr) == set()
+
+
+@pytest.mark.parametrize("args", [
+    ("validate", GOOD),
+    ("validate", "-q", *BAD),
+    ("validate", "--offering", "runware/lipsync-2", "--format", "json", GOOD, *BAD[:3]),
+    ("validate", "--format=github", "--fail-on", "warning", "-j1", GOOD),
+    ("validate", "--format", "sarif", *BAD[:2]),
+    ("validate", "--color", "always", "-j", "2", BAD[0], "missing.json"),
+    ("validate", "examples/runware/lipsync-2"),
+])
+def test_validate_without_click_prints_and_exits_as_the_click_command(args):
+    done = _command(*args)
+    assert not {"click"} & _imported(done.stderr)
+    clicked = CliRunner().invoke(main, list(args))
+    assert (done.returncode, done.stdout) == (clicked.exit_code, clicked.output)
+
+
+def test_validate_from_stdin_without_click_is_the_click_command():
+    text = (ROOT / GOOD).read_text()
+    done = _command("validate", "-", stdin=text)
+    assert (done.returncode, done.stdout) == (0, CliRunner().invoke(main, ["validate", "-"], input=text).output)
+
+
+@pytest.mark.parametrize("args", [
+    ("validate", "--offering", "nope/none", GOOD),  # a usage message
+    ("validate", "--select", "type", GOOD),  # an option the quick path leaves to click
+    ("validate", "-j", "x", GOOD),
+    ("validate",),
+])
+def test_anything_else_goes_to_the_click_command(args):
+    done = _command(*args)
+    assert "click" in _imported(done.stderr)
+    clicked = CliRunner().invoke(main, list(args))
+    assert done.returncode == clicked.exit_code
+
+
+def test_a_mapping_to_no_offering_is_the_click_commands_usage_message(tmp_path):
+    shutil.copy(ROOT / GOOD, tmp_path / "p.json")
+    (tmp_path / "pyproject.toml").write_text('[tool.capreg.offerings]\n"*.json" = "runware/nope"\n')
+    done = _command("validate", "p.json", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "maps p.json to 'runware/nope', which is not an offering" in done.stderr
+
+
+def test_positions_of_many_findings_on_one_long_line_are_the_line_and_column_of_each():
+    items = ",".join(json.dumps({"k": i}) for i in range(300))
+    text = '{"a": [' + items + '],\n  "b":\n\n   {"c": [1, 2]}}'
+    wanted = [f"/a/{i}" for i in range(299, -1, -7)] + ["/b/c/1", "/b/missing", "/a"]
+    located = positions.locate_all(text, "json", wanted)
+
+    def naive(offset: int) -> tuple[int, int]:
+        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    assert located[0] == naive(text.index('{"k": 299}'))
+    assert located[-3:] == [naive(text.index("2]}")), naive(text.index('"b"')), naive(text.index('"a"'))]
+    assert all(line == 1 for line, _ in located[:-3])
