@@ -162,3 +162,12 @@ def test_positions_of_many_findings_on_one_long_line_are_the_line_and_column_of_
     assert located[0] == naive(text.index('{"k": 299}'))
     assert located[-3:] == [naive(text.index("2]}")), naive(text.index('"b"')), naive(text.index('"a"'))]
     assert all(line == 1 for line, _ in located[:-3])
+
+
+def test_a_schema_key_escaped_in_the_engines_location_is_found(tree_with, monkeypatch):
+    tree = tree_with({"labels": {"type": "object", "patternProperties": {"^a b%/~$": {"type": "string"}}}})
+    payload = {"video_url": "v", "sync_mode": "loop", "labels": {"a b%/~": 1}}
+    from_engine = registry.validate(payload, "fal/toy", registry=tree)
+    monkeypatch.setattr(structural, "_engine_errors", lambda *args: None)
+    assert registry.validate(payload, "fal/toy", registry=tree) == from_engine
+    assert [(f.rule, f.pointer) for f in from_engine.findings] == [("type", "/labels/a b%~1~0")]

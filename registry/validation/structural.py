@@ -14,7 +14,6 @@ import difflib
 import itertools
 import functools
 import json
-import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -234,7 +233,11 @@ def _engine_error(documents: Any, error: Any, payload: Any, enclosing: tuple[Any
         keyword, value, schema = None, None, False
     else:
         uri, _, fragment = location.partition("#")
-        tokens = pointers.parse(urllib.parse.unquote(fragment))
+        if "%" in fragment:  # a schema key a URI must escape (`^[a-z]+$` under patternProperties)
+            import urllib.parse
+
+            fragment = urllib.parse.unquote(fragment)
+        tokens = pointers.parse(fragment)
         keyword = tokens[-1] if tokens else None
         if keyword not in _ENGINE_KEYWORDS:
             raise _Unexplained
