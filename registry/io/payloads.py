@@ -69,7 +69,8 @@ def read(name: str) -> Iterator[Payload]:
             yield from _read_stream(sys.stdin.buffer, suffix="")
             return
         suffix = os.path.splitext(name)[1].lower()
-        with _open_regular_file(name) as handle:
+        # A file read whole is read unbuffered: a buffer would only be one more copy of it.
+        with _open_regular_file(name, buffered=suffix not in (*JSON_SUFFIXES, *YAML_SUFFIXES)) as handle:
             yield from _read_stream(handle, suffix)
     except ReadError as exc:
         yield Payload(0, None, problem=exc.finding, problem_position=exc.position)
@@ -77,7 +78,7 @@ def read(name: str) -> Iterator[Payload]:
         yield Payload(0, None, problem=rule("file-unreadable").finding("", reason=exc.strerror or str(exc)))
 
 
-def _open_regular_file(name: str) -> IO[bytes]:
+def _open_regular_file(name: str, buffered: bool) -> IO[bytes]:
     """The file, opened for reading. Opening never blocks (O_NONBLOCK: a FIFO with no writer
     would hang a plain open), and the check is made on what was opened, so nothing can be
     swapped in between a check and the open."""
@@ -92,7 +93,7 @@ def _open_regular_file(name: str) -> IO[bytes]:
         if not stat.S_ISREG(mode):
             raise ReadError(_not_a_file(
                 "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"))
-        return os.fdopen(fd, "rb")
+        return os.fdopen(fd, "rb", buffering=-1 if buffered else 0)
     except BaseException:
         os.close(fd)
         raise
@@ -128,21 +129,23 @@ def _read_whole(handle: IO[bytes], start: bytes = b"") -> str:
 
 
 def _read_limited(handle: IO[bytes]) -> bytes:
-    """At most MAX_DOCUMENT_BYTES + 1 bytes. A regular file says its size up front, so it is
-    read in one call sized to it (asking for 16 MiB would allocate 16 MiB every time)."""
+    """At most MAX_DOCUMENT_BYTES + 1 bytes (a little more from a stream). A regular file
+    says its size up front, so it is read in one call sized to it (asking for 16 MiB would
+    allocate 16 MiB every time); an unbuffered read may return less, so reading goes on to
+    the end."""
     try:
         size = os.fstat(handle.fileno()).st_size
     except (OSError, ValueError, io.UnsupportedOperation):
         size = 0
-    if size:
-        return handle.read(min(size, MAX_DOCUMENT_BYTES) + 1)
     chunks, total = [], 0
+    wanted = min(size, MAX_DOCUMENT_BYTES) + 1 if size else 1 << 16
     while total <= MAX_DOCUMENT_BYTES:
-        chunk = handle.read(1 << 16)
+        chunk = handle.read(wanted)
         if not chunk:
             break
         chunks.append(chunk)
         total += len(chunk)
+        wanted = 1 << 16
     return b"".join(chunks)
 
 
