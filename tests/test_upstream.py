@@ -235,6 +235,8 @@ def test_show_and_the_docs_print_the_provenance(real, tmp_path, monkeypatch):
     assert "against https://fal.ai/api/openapi/queue/openapi.json?endpoint_id=acme/lipsync, updated_at" in page
     monkeypatch.setenv("CAPREG_SCHEMAS", str(HERE / "tree"))
     monkeypatch.setenv("CAPREG_BUILTIN", "0")
+    # COLUMNS would wrap the lines checked below: piped output is not wrapped.
+    monkeypatch.delenv("COLUMNS", raising=False)
     shown = subprocess.run([str(ROOT / ".venv/bin/capreg"), "show", "fal/acme"], capture_output=True, text=True).stdout
     assert "accepted difference upstream-format-differs at /video_url: the endpoint only fetches URLs" in shown
     assert "checked 2026-01-02 against https://fal.ai/api/openapi/queue/openapi.json?endpoint_id=acme/lipsync" in shown
