@@ -40,7 +40,7 @@ import registry
 from registry.codegen import clients as codegen
 from registry.io import payloads
 from registry.base import pointers
-from registry.validation import structural
+from registry.validation.compiled import compiled
 from registry.schema.index import index_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def client_class(offering_id: str) -> type[Any]:
 class Verdicts:
     fast: bool  # jsonschema-rs: structurally valid
     detailed: bool  # jsonschema: no error
-    structural: tuple[Any, ...]  # structural.check: the structural findings
+    structural: tuple[Any, ...]  # CompiledOffering.schema_findings: the structural findings
     report: registry.Report  # validate()
     client: bool  # the typed client accepts
     client_errors: tuple[str, ...] = ()  # pydantic's error types when it does not
@@ -77,7 +77,7 @@ class Verdicts:
         if self.fast != self.detailed:
             found.append(f"jsonschema-rs says {_valid(self.fast)}, jsonschema says {_valid(self.detailed)}")
         if self.fast == bool(self.structural):
-            found.append(f"jsonschema-rs says {_valid(self.fast)}, structural.check gives {len(self.structural)} findings")
+            found.append(f"jsonschema-rs says {_valid(self.fast)}, the structural check gives {len(self.structural)} findings")
         if self.report.ok and not self.client:
             found.append(f"validate says ok, the client rejects ({', '.join(sorted(set(self.client_errors)))})")
         elif not self.report.ok and self.client:
@@ -92,10 +92,10 @@ def _valid(flag: bool) -> str:
 
 def verdicts(offering_id: str, payload: Any) -> Verdicts:
     reg = the_registry()
-    offering = reg.offering(offering_id)
-    fast = bool(structural.fast_validator(reg, offering).is_valid(payload))
-    detailed = next(iter(structural.detailed_validator(reg, offering).iter_errors(payload)), None) is None
-    findings = tuple(structural.check(reg, offering, payload, lambda *_: None))
+    engines = compiled(reg, offering_id)
+    fast = bool(engines.fast.is_valid(payload))
+    detailed = next(iter(engines.detailed().iter_errors(payload)), None) is None
+    findings = tuple(engines.schema_findings(payload))
     report = registry.validate(payload, offering_id, registry=reg)
     try:
         client_class(offering_id).model_validate(copy.deepcopy(payload))

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urldefrag
 
 from registry.base import pointers
 from registry.schema.keywords import KEYWORDS, RulePlan
-from registry.schema.tree import Offering, Registry
+from registry.schema.tree import Offering, Registry, derived
 
 NO_DEFAULT = object()
 
@@ -47,13 +47,19 @@ class Parameter:
         return self.facts.get("x-ignored")
 
 
+class KeywordGroup(NamedTuple):
+    """The uses of rule keywords that sit at one location, so the engine looks it up once."""
+
+    tokens: tuple[str, ...]
+    uses: tuple[RulePlan, ...]
+
+
 @dataclass(frozen=True, slots=True, eq=False)  # one per offering: identity is equality, and it hashes
 class OfferingIndex:
     offering: Offering
     parameters: tuple[Parameter, ...]
     rules: tuple[RulePlan, ...]
-    # The same rules grouped by where they sit, so the engine looks each location up once.
-    rule_groups: tuple[tuple[tuple[str, ...], tuple[RulePlan, ...]], ...] = ()
+    keyword_groups: tuple[KeywordGroup, ...] = ()  # the same rules, grouped by where they sit
 
     def by_concept(self, concept: str) -> list[Parameter]:
         """Parameters carrying a concept, shallowest first (the top-level one before overrides)."""
@@ -91,8 +97,9 @@ def constraint_label(facts: dict[str, Any], show: Callable[[Any], str] = json.du
     return "; ".join(parts)
 
 
+@derived
 def index_of(registry: Registry, offering_id: str) -> OfferingIndex:
-    return registry.cached("index", offering_id, lambda: _build(registry, registry.offering(offering_id)))
+    return _build(registry, registry.offering(offering_id))
 
 
 def _build(registry: Registry, offering: Offering) -> OfferingIndex:
@@ -103,7 +110,7 @@ def _build(registry: Registry, offering: Offering) -> OfferingIndex:
     for plan in walker.rules:
         groups.setdefault(plan.tokens, []).append(plan)
     return OfferingIndex(offering, tuple(walker.parameters), tuple(walker.rules),
-                         tuple((tokens, tuple(plans)) for tokens, plans in groups.items()))
+                         tuple(KeywordGroup(tokens, tuple(plans)) for tokens, plans in groups.items()))
 
 
 class _Walker:

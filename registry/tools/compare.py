@@ -23,7 +23,7 @@ from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Severity
 from registry.base.text import bound, code, plural, show, show_json_value
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
-from registry.schema.tree import CONCEPTS_FILE, Registry, closest
+from registry.schema.tree import CONCEPTS_FILE, Registry, closest, derived
 
 # Rendered by version 2 of the JSON shape: each difference is a finding (rule, severity,
 # pointer, message, hint, ctx); version 1 had {rule, severity, concept, message}.
@@ -46,14 +46,12 @@ class Vocabulary:
         return tuple(part for part, parent in self.parents.items() if parent == concept)
 
 
+@derived
 def vocabulary(registry: Registry) -> Vocabulary:
-    def build() -> Vocabulary:
-        document = registry.meta.get(CONCEPTS_FILE, {})
-        parents = {part: whole for whole, parts in document.get("$parts", {}).items() for part in parts}
-        names = {concept: tuple(found) for concept, found in document.get("$names", {}).items()}
-        return Vocabulary(dict(registry.concepts), parents, names, dict(document.get("$flags", {})))
-
-    return registry.cached("vocabulary", "", build)
+    document = registry.meta.get(CONCEPTS_FILE, {})
+    parents = {part: whole for whole, parts in document.get("$parts", {}).items() for part in parts}
+    names = {concept: tuple(found) for concept, found in document.get("$names", {}).items()}
+    return Vocabulary(dict(registry.concepts), parents, names, dict(document.get("$flags", {})))
 
 
 def tag_problems(registry: Registry) -> list[Finding]:

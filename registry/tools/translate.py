@@ -35,7 +35,7 @@ from registry.base.errors import InvalidSource, TranslationError, UnknownOfferin
 from registry.base.findings import Finding, Report
 from registry.base.text import code, show, show_json_value
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
-from registry.schema.tree import Offering, Registry
+from registry.schema.tree import Offering, Registry, derived
 from registry.tools.compare import Vocabulary, required_within, vocabulary
 
 # Version 2 of the JSON shape: `version` added, and each finding carries its `ctx`.
@@ -116,9 +116,10 @@ class Scope:
                                               if len(tokens) == 1)
 
 
+@derived
 def layout(registry: Registry, offering_id: str) -> Scope:
-    return registry.cached("translate-layout", offering_id,
-                           lambda: _scope(index_of(registry, offering_id), vocabulary(registry), (), None, None, ()))
+    """Where concepts sit in the offering's payloads."""
+    return _scope(index_of(registry, offering_id), vocabulary(registry), (), None, None, ())
 
 
 def _scope(index: OfferingIndex, words: Vocabulary, prefix: tuple[str, ...], concept: str | None,
