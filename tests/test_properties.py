@@ -263,7 +263,7 @@ def _sites(find: Callable[[str, Any], list[tuple[pointers.Path, Any]]]) -> list[
 @functools.cache
 def required_sites() -> list[Site]:
     def find(offering: str, payload: Any) -> list[tuple[pointers.Path, Any]]:
-        return [(path, p.facts) for p in _parameters(offering) if p.required
+        return [(path, p.schema) for p in _parameters(offering) if p.required
                 for path, _ in pointers.expand(payload, p.tokens)]
     return _sites(find)
 
@@ -278,8 +278,8 @@ def range_sites() -> list[Site]:
     bounds = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
     def find(offering: str, payload: Any) -> list[tuple[pointers.Path, Any]]:
-        return [(path, p.facts) for p in _parameters(offering)
-                if any(b in p.facts for b in bounds) and p.facts.get("type") in ("number", "integer")
+        return [(path, p.schema) for p in _parameters(offering)
+                if any(b in p.schema for b in bounds) and p.schema.get("type") in ("number", "integer")
                 for path in _settable(payload, p.tokens)]
     return _sites(find)
 
@@ -287,8 +287,8 @@ def range_sites() -> list[Site]:
 @functools.cache
 def enum_sites() -> list[Site]:
     def find(offering: str, payload: Any) -> list[tuple[pointers.Path, Any]]:
-        return [(path, p.facts) for p in _parameters(offering)
-                if "enum" in p.facts and all(isinstance(v, str) for v in p.facts["enum"])
+        return [(path, p.schema) for p in _parameters(offering)
+                if "enum" in p.schema and all(isinstance(v, str) for v in p.schema["enum"])
                 for path in _settable(payload, p.tokens)]
     return _sites(find)
 
@@ -296,8 +296,8 @@ def enum_sites() -> list[Site]:
 @functools.cache
 def pattern_sites() -> list[Site]:
     def find(offering: str, payload: Any) -> list[tuple[pointers.Path, Any]]:
-        return [(path, p.facts) for p in _parameters(offering)
-                if isinstance(p.facts.get("pattern"), str) for path in _settable(payload, p.tokens)]
+        return [(path, p.schema) for p in _parameters(offering)
+                if isinstance(p.schema.get("pattern"), str) for path in _settable(payload, p.tokens)]
     return _sites(find)
 
 

@@ -98,8 +98,8 @@ def test_behaviour_is_kept_or_a_finding_says_why(real, offering, name, target):
     carried = {json.dumps(v) for _, v in _leaves(translation.payload, ())}
     named = {f.pointer for f in translation.findings}
     fixed = {json.dumps(v) for p in registry.schema.index.index_of(real, offering).parameters
-             for v in ([p.facts["const"]] if "const" in p.facts else p.facts.get("enum", [])[:1]
-                       if len(p.facts.get("enum", ())) == 1 else [])}
+             for v in ([p.schema["const"]] if "const" in p.schema else p.schema.get("enum", [])[:1]
+                       if len(p.schema.get("enum", ())) == 1 else [])}
     for path, value in _leaves(payload, ()):
         pointer = pointers.to_pointer(path)
         assert (json.dumps(value) in carried or json.dumps(value) in fixed
