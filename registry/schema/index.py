@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urldefrag
 
 from registry.base import pointers
-from registry.schema.keywords import KEYWORDS, RulePlan
+from registry.schema.keywords import KEYWORDS, KeywordUse
 from registry.schema.tree import Offering, Registry, derived
 
 NO_DEFAULT = object()
@@ -58,14 +58,14 @@ class KeywordGroup(NamedTuple):
     """The uses of rule keywords that sit at one location, so the engine looks it up once."""
 
     tokens: tuple[str, ...]
-    uses: tuple[RulePlan, ...]
+    uses: tuple[KeywordUse, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # one per offering: identity is equality, and it hashes
 class OfferingIndex:
     offering: Offering
     parameters: tuple[Parameter, ...]
-    rules: tuple[RulePlan, ...]
+    rules: tuple[KeywordUse, ...]
     keyword_groups: tuple[KeywordGroup, ...] = ()  # the same rules, grouped by where they sit
 
     def by_concept(self, concept: str) -> list[Parameter]:
@@ -113,7 +113,7 @@ def _build(registry: Registry, offering: Offering) -> OfferingIndex:
     walker = _Walker(registry)
     parts, seen = walker.parts(offering.schema, offering.uri, frozenset())
     walker.walk(parts, seen, (), required=True, variant=None)
-    groups: dict[tuple[str, ...], list[RulePlan]] = {}
+    groups: dict[tuple[str, ...], list[KeywordUse]] = {}
     for plan in walker.rules:
         groups.setdefault(plan.tokens, []).append(plan)
     return OfferingIndex(offering, tuple(walker.parameters), tuple(walker.rules),
@@ -124,7 +124,7 @@ class _Walker:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.parameters: list[Parameter] = []
-        self.rules: list[RulePlan] = []
+        self.rules: list[KeywordUse] = []
 
     def parts(self, schema: Any, uri: str, seen: frozenset[str]) -> tuple[list[SchemaPart], frozenset[str]]:
         """The schema, then what its `$ref` and `allOf` members add (siblings of `$ref` win),
@@ -155,7 +155,7 @@ class _Walker:
             self.parameters.append(Parameter(pointers.to_pointer(tokens), tokens, required, variant, merged))
         if variant is None:
             for schema, _ in parts:
-                self.rules.extend(RulePlan(k, tokens, schema[k]) for k in KEYWORDS if k in schema)
+                self.rules.extend(KeywordUse(k, tokens, schema[k]) for k in KEYWORDS if k in schema)
         self._children(parts, seen, tokens, variant)
         for schema, uri in parts:
             for keyword in ("oneOf", "anyOf"):

@@ -8,7 +8,7 @@ from registry.base import pointers
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
-from registry.schema.keywords import Keyword, RulePlan
+from registry.schema.keywords import Keyword, KeywordUse
 from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, exists, hashable
 
 
@@ -57,7 +57,7 @@ class Count(Keyword):
     example = "a sync.so request with two audio inputs and no `segments`."
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         counting = []
         for spec in plan.argument:
