@@ -15,7 +15,8 @@ from registry.base.catalog import RULES
 from registry.cli import main
 from registry.schema.index import NO_DEFAULT
 from registry.base.errors import InvalidSource, TranslationError
-from registry.tools.translate import concepts_in, layout, translate
+from registry.tools.compare import vocabulary
+from registry.tools.translate import Records, _ConceptReader, layout, translate
 
 from .conftest import ROOT
 
@@ -56,6 +57,14 @@ def test_a_minimal_payload_translates_to_a_valid_payload(real, source, target):
         return
     assert translation.ok, translation.report.findings
     assert registry.validate(translation.payload, translation.target, registry=real).ok
+
+
+def concepts_in(real, offering, payload):
+    """What a payload sets, by concept: values, and the records of each array as lists of dicts."""
+    def plain(record):
+        return {k: [plain(i) for i in v.items] if isinstance(v, Records) else v.value for k, v in record.items()}
+
+    return plain(_ConceptReader(vocabulary(real)).record(layout(real, offering), payload, ()))
 
 
 def _effective(real, offering, payload, concept):

@@ -216,14 +216,6 @@ class _ConceptReader:
         return self.vocabulary.flags.get(concept, concept) if isinstance(value, bool) else concept
 
 
-def concepts_in(registry: Registry, offering_id: str, payload: Any) -> dict[str, Any]:
-    """What a payload sets, by concept: values, and the records of each array as lists of dicts."""
-    def plain(record: dict[str, Any]) -> dict[str, Any]:
-        return {k: [plain(i) for i in v.items] if isinstance(v, Records) else v.value for k, v in record.items()}
-
-    return plain(_ConceptReader(vocabulary(registry)).record(layout(registry, offering_id), payload, ()))
-
-
 # -- writing ---------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Write:
