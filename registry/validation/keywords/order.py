@@ -7,7 +7,7 @@ from typing import Any
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code, shortened
-from registry.schema.keywords import Keyword, RulePlan
+from registry.schema.keywords import Keyword, KeywordUse
 from registry.validation.keywords.common import Check, Reached, is_number, pointer_to
 
 
@@ -30,7 +30,7 @@ class Order(Keyword):
                "Runware does not).")
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         pairs = [(p["lesser"], p["greater"], p["allowEqual"]) for p in plan.argument]
 

@@ -7,7 +7,7 @@ from typing import Any
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
-from registry.schema.keywords import Keyword, RulePlan
+from registry.schema.keywords import Keyword, KeywordUse
 from registry.validation.keywords.common import NAMES, Check, Reached, pointer_to
 
 
@@ -24,7 +24,7 @@ class Together(Keyword):
     example = "`audioStartTime` without `audioEndTime`."
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         groups = [tuple(group) for group in plan.argument]
 
