@@ -37,7 +37,8 @@ class _Formats(click.Choice):
 @fail_on_option("error", "a finding")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Text format: colour severities; auto means on a terminal unless NO_COLOR is set.")
-@click.option("-q", "--quiet", is_flag=True, help="Text format: print only findings and the summary.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Text format: print only findings, and the summary after them (nothing on success).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for many files; 0 (default) uses every CPU when there are enough files.")
 @click.option("--select", "selected", metavar="RULE[,RULE]", multiple=True,
