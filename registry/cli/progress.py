@@ -64,16 +64,16 @@ class Progress:
         if text:
             self._stdout_mid_line = not text.endswith("\n")
 
+    def close(self) -> None:
+        if self._ever_shown:
+            self._terminal.write(ERASE_LINE + SHOW_CURSOR)
+            self._terminal.flush()
+
     def _erase(self) -> None:
         if self._shown:
             self._terminal.write(ERASE_LINE)
             self._terminal.flush()
             self._shown = False
-
-    def close(self) -> None:
-        if self._ever_shown:
-            self._terminal.write(ERASE_LINE + SHOW_CURSOR)
-            self._terminal.flush()
 
     def _draw_when_due(self) -> None:
         now = time.monotonic()
@@ -89,7 +89,7 @@ class Progress:
         self._shown = self._ever_shown = True
 
     def _counts(self, _item: object) -> str:
-        rate = self._payloads / max(time.monotonic() - self._started, 1e-9)
+        rate = self._payloads / (time.monotonic() - self._started)  # drawn only after DELAY
         checked = f"{self._files_done:,}/{self._files:,} files  " if self._by_file else ""
         return f"{checked}{self._payloads:,} payloads  {rate:,.0f}/s"
 
