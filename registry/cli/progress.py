@@ -32,12 +32,9 @@ class Progress:
         self._started = time.monotonic()
         self._next_draw = self._started + DELAY
         self._files_done = self._payloads = self._steps_given = 0
-        self._shown = self._ever_shown = False
+        self._shown = False
         self._stdout_mid_line = False  # a stdout on the terminal has written part of a line
-        steps = {"length": files} if self._by_file else {"iterable": itertools.count()}  # count unknown
-        self._bar: Any = click.progressbar(**steps, file=terminal, width=0, bar_template="[%(bar)s]  %(info)s",
-                                           show_eta=self._by_file, show_percent=self._by_file,
-                                           item_show_func=self._counts)
+        self._bar: Any = None  # made at the first draw: a short run never imports click's bar
 
     @classmethod
     def on(cls, terminal: IO[str], files: int) -> Progress | None:
@@ -65,7 +62,7 @@ class Progress:
             self._stdout_mid_line = not text.endswith("\n")
 
     def close(self) -> None:
-        if self._ever_shown:
+        if self._bar is not None:
             self._terminal.write(ERASE_LINE + SHOW_CURSOR)
             self._terminal.flush()
 
@@ -81,12 +78,20 @@ class Progress:
             return
         self._next_draw = now + REDRAW
         done = self._files_done if self._by_file else self._payloads
+        self._bar = self._bar or self._new_bar()
         if done > self._steps_given:
             self._bar.update(done - self._steps_given)  # draws the line
             self._steps_given = done
         else:
             self._bar.render_progress()
-        self._shown = self._ever_shown = True
+        self._shown = True
+
+    def _new_bar(self) -> Any:
+        steps = {"length": self._files} if self._by_file else {"iterable": itertools.count()}  # count unknown
+        bar = click.progressbar(**steps, file=self._terminal, width=0, bar_template="[%(bar)s]  %(info)s",
+                                show_eta=self._by_file, show_percent=self._by_file, item_show_func=self._counts)
+        bar.start -= time.monotonic() - self._started  # click times the rate from its start: the run's
+        return bar
 
     def _counts(self, _item: object) -> str:
         rate = self._payloads / (time.monotonic() - self._started)  # drawn only after DELAY
