@@ -12,6 +12,7 @@ import click
 from registry.base.errors import ConfigError, UnknownOffering
 from registry.cli.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, broken_offering, fail_on_option, fails,
                                  RuleNames, load_registry, mapped_offering, rule_filter, unknown_name)
+from registry.cli.progress import Progress
 from registry.io.results import Summary
 from registry.report.reporters import REPORTERS
 
@@ -37,7 +38,11 @@ class _Formats(click.Choice):
 @fail_on_option("error", "a finding")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Text format: colour severities; auto means on a terminal unless NO_COLOR is set.")
-@click.option("-q", "--quiet", is_flag=True, help="Text format: print only findings and the summary.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Text format: print only findings, and the summary after them (nothing on success). "
+                   "No progress bar.")
+@click.option("--no-progress", is_flag=True,
+              help="No progress bar (shown on stderr only when it is a terminal, after a run's first second).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for many files; 0 (default) uses every CPU when there are enough files.")
 @click.option("--select", "selected", metavar="RULE[,RULE]", multiple=True,
@@ -45,7 +50,7 @@ class _Formats(click.Choice):
 @click.option("--ignore", "ignored", metavar="RULE[,RULE]", multiple=True,
               help="Do not report these rule ids or families (replaces [tool.capreg] ignore).")
 def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, color: str,
-             quiet: bool, jobs: int, selected: tuple[str, ...], ignored: tuple[str, ...]) -> None:
+             quiet: bool, no_progress: bool, jobs: int, selected: tuple[str, ...], ignored: tuple[str, ...]) -> None:
     """Validate request payload FILES (JSON, YAML, JSONL; - for stdin). A directory is
     searched for payload files, and a quoted glob pattern ('payloads/**/*.json') expanded.
 
@@ -77,7 +82,11 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
             return offering
         return mapped_offering(registry, offering_map, name)
 
-    out = sys.stdout
+    names = expand(files)
+    progress = None if quiet or no_progress else Progress.on(sys.stderr, len(names))
+    if progress:
+        click.get_current_context().call_on_close(progress.close)  # also when the run is interrupted
+    out = progress.around(sys.stdout) if progress else sys.stdout
     if output_format == "text":
         use_color = color == "always" or (color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
         reporter = REPORTERS["text"](out, quiet=quiet, color=use_color)
@@ -85,7 +94,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
         reporter = REPORTERS[output_format](out)
     summary = Summary()
     failed = unreadable = False
-    for display, results in check_files(expand(files), offering_for, registry, jobs or default_jobs(),
+    for display, results in check_files(names, offering_for, registry, jobs or default_jobs(),
                                         modelines=offering is None):
         summary.files += 1
         reporter.file_begin(display)
@@ -95,7 +104,11 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
             failed |= fails(result.findings, fail_on)
             summary.add(result)
             reporter.result(result)
+            if progress:
+                progress.payload()
         reporter.file_end(display)
+        if progress:
+            progress.file()
     reporter.finish(summary)
     sys.exit(EXIT_USAGE if unreadable else EXIT_FINDINGS if failed else EXIT_OK)
 
