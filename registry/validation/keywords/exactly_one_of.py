@@ -9,7 +9,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists, pointer_to
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists, objects, pointer_to
 
 
 class ExactlyOneOf(Keyword):
@@ -31,9 +31,7 @@ class ExactlyOneOf(Keyword):
 
         def check_exactly_one(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for obj in reached.values:
-                if type(obj) is not dict:
-                    continue
+            for obj in objects(reached):
                 for group, patterns in groups:
                     present = [p for p, tokens in zip(group, patterns) if exists(payload, tokens)]
                     if len(present) == 1 or not listing.wants(rule.id):
