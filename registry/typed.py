@@ -62,12 +62,11 @@ class RequestModel(ClientModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> RequestModel:
-        from registry.schema.index import index_of
-        from registry.validation.rules import check
+        from registry.validation.rules import keyword_checks, keyword_findings
 
-        index = index_of(_registry_of(type(self)), self.offering)
+        prepared = keyword_checks(_registry_of(type(self)), self.offering)
         payload = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        errors = check(index, payload)
+        errors = keyword_findings(prepared, payload)
         if errors:
             raise ValueError("; ".join(f"[{f.rule}] {f.pointer or '/'}: {f.message}" for f in errors))
         return self

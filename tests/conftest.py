@@ -23,12 +23,21 @@ def toy() -> Registry:
 
 
 @pytest.fixture
-def toy_as_default(monkeypatch):
-    """The toy tree alone as the default registry, which the CLI and `registry.validate()` use."""
+def tree_alone_as_default(monkeypatch):
+    """`use(root)` makes a tree, alone (CAPREG_BUILTIN=0), the default registry, which the
+    CLI and `registry.validate()` use, as a user of their own tree would."""
     from registry.validation import validate as validation
 
-    monkeypatch.setenv("CAPREG_SCHEMAS", str(FIXTURES / "registry"))
-    monkeypatch.setenv("CAPREG_BUILTIN", "0")
+    def use(root):
+        monkeypatch.setenv("CAPREG_SCHEMAS", str(root))
+        monkeypatch.setenv("CAPREG_BUILTIN", "0")
+        validation.default_registry.cache_clear()
+
+    yield use
     validation.default_registry.cache_clear()
-    yield
-    validation.default_registry.cache_clear()
+
+
+@pytest.fixture
+def toy_as_default(tree_alone_as_default):
+    """The toy tree alone as the default registry."""
+    tree_alone_as_default(FIXTURES / "registry")

@@ -160,11 +160,11 @@ def test_preload_builds_everything_validate_needs(compiled):
     built_by_preload = set(compiled)
     assert built_by_preload == {(kind, o.uri) for o in tree.offerings.values() for kind in ("fast", "detailed", "index")}
     compiled.clear()
-    artefacts = set(tree._cache)
+    artefacts = set(tree._derived.values)
     for offering, payload, valid in _cases():
         assert registry.validate(payload, offering, registry=tree).ok is valid
     assert compiled == {}
-    assert set(tree._cache) == artefacts  # the advisories' plans and the detection table too
+    assert set(tree._derived.values) == artefacts  # the compiled offerings and the detection table too
 
 
 def test_preload_defaults_to_the_default_registry(cold_default_registry):

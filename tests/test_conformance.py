@@ -4,7 +4,7 @@ Every test of the suite is put to each engine capreg uses:
 
 - `jsonschema-rs`: `structural.fast_validator(...).is_valid`, the fast "is it valid?" path;
 - `jsonschema`: `structural.detailed_validator(...).iter_errors`, which explains rejections;
-- `capreg`: `structural.check`, the two together as `validate` uses them (fast first, then
+- `capreg`: `structural.schema_findings`, the two together as `validate` uses them (fast first, then
   the explanation): a valid instance gets no finding, an invalid one at least one.
 
 Each must give the suite's answer, so the engines agree with each other. Both are built
@@ -140,7 +140,10 @@ def _verdict(engine: str, registry: Registry, offering: Offering, instance: Any)
         return bool(structural.fast_validator(registry, offering).is_valid(instance))
     if engine == "jsonschema":
         return next(iter(structural.detailed_validator(registry, offering).iter_errors(instance)), None) is None
-    findings = structural.check(registry, offering, instance, lambda *_: None)
+    explain = functools.partial(structural.detailed_validator, registry, offering)
+    findings = structural.schema_findings(offering, structural.fast_validator(registry, offering),
+                                          explain if structural.explainable(registry, offering) else None,
+                                          instance, lambda *_: None, documents=registry.documents)
     assert all(f.message for f in findings)
     return not findings
 

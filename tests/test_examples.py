@@ -97,10 +97,10 @@ RULES_BY_KEYWORD = {rule.keyword: rule.id for rule in RULES.values() if rule.fam
 
 @pytest.mark.parametrize("path", _cases("valid") + _cases("invalid"), ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_both_engines_agree(real, path):
-    from registry.validation import structural
+    from registry.validation.compiled import compiled
 
-    offering = real.offering(_offering(path))
+    engines = compiled(real, _offering(path))
     payload = _read_one(path)
-    fast = structural.fast_validator(real, offering).is_valid(payload)
-    detailed = not any(True for _ in structural.detailed_validator(real, offering).iter_errors(payload))
+    fast = engines.fast.is_valid(payload)
+    detailed = not any(True for _ in engines.detailed().iter_errors(payload))
     assert fast == detailed

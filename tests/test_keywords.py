@@ -25,7 +25,7 @@ from registry.schema.index import index_of
 from registry.schema.tree import offering_meta_schema, shipped_schema_root
 from registry.tools.breaking import breaking_changes
 from registry.tools.lint import lint, render_text
-from registry.validation.keywords import KEYWORDS, Keyword, Reached, RulePlan, register
+from registry.validation.keywords import KEYWORDS, Keyword, Reached, KeywordUse, register
 
 from .conftest import FIXTURES, ROOT
 
@@ -45,7 +45,7 @@ class MaxSum(Keyword):
     example = "`a` 3 and `b` 4 where they may add up to 5."
 
     @classmethod
-    def prepare(cls, plan: RulePlan):
+    def prepare(cls, plan: KeywordUse):
         names, limit = plan.argument["of"], plan.argument["max"]
 
         def check(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:

@@ -366,10 +366,9 @@ def test_show_as_json_and_markdown():
 
 @pytest.mark.parametrize("offering", ["runware/sync-3", "fal/sync-3", "sync/sync-3", "sync/lipsync-1.9.0-beta"])
 def test_ignored_parameter_reasons_cite_what_users_can_open(real, offering):
-    from registry.schema.index import index_of
-    from registry.validation.advisories import plan_for
+    from registry.validation.compiled import compiled
 
-    reasons = [reason for _, reason in plan_for(real, index_of(real, offering)).ignored]
+    reasons = [ignored.reason for ignored in compiled(real, offering).advisories.ignored]
     assert reasons
     for reason in reasons:
         assert "seed-" not in reason and "providers.md" not in reason and "seeds/" not in reason, reason

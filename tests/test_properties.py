@@ -40,7 +40,7 @@ import registry
 from registry.codegen import clients as codegen
 from registry.io import payloads
 from registry.base import pointers
-from registry.validation import structural
+from registry.validation.compiled import compiled
 from registry.schema.index import index_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def client_class(offering_id: str) -> type[Any]:
 class Verdicts:
     fast: bool  # jsonschema-rs: structurally valid
     detailed: bool  # jsonschema: no error
-    structural: tuple[Any, ...]  # structural.check: the structural findings
+    structural: tuple[Any, ...]  # CompiledOffering.schema_findings: the structural findings
     report: registry.Report  # validate()
     client: bool  # the typed client accepts
     client_errors: tuple[str, ...] = ()  # pydantic's error types when it does not
@@ -77,7 +77,7 @@ class Verdicts:
         if self.fast != self.detailed:
             found.append(f"jsonschema-rs says {_valid(self.fast)}, jsonschema says {_valid(self.detailed)}")
         if self.fast == bool(self.structural):
-            found.append(f"jsonschema-rs says {_valid(self.fast)}, structural.check gives {len(self.structural)} findings")
+            found.append(f"jsonschema-rs says {_valid(self.fast)}, the structural check gives {len(self.structural)} findings")
         if self.report.ok and not self.client:
             found.append(f"validate says ok, the client rejects ({', '.join(sorted(set(self.client_errors)))})")
         elif not self.report.ok and self.client:
@@ -92,10 +92,10 @@ def _valid(flag: bool) -> str:
 
 def verdicts(offering_id: str, payload: Any) -> Verdicts:
     reg = the_registry()
-    offering = reg.offering(offering_id)
-    fast = bool(structural.fast_validator(reg, offering).is_valid(payload))
-    detailed = next(iter(structural.detailed_validator(reg, offering).iter_errors(payload)), None) is None
-    findings = tuple(structural.check(reg, offering, payload, lambda *_: None))
+    engines = compiled(reg, offering_id)
+    fast = bool(engines.fast.is_valid(payload))
+    detailed = next(iter(engines.detailed().iter_errors(payload)), None) is None
+    findings = tuple(engines.schema_findings(payload))
     report = registry.validate(payload, offering_id, registry=reg)
     try:
         client_class(offering_id).model_validate(copy.deepcopy(payload))
@@ -263,7 +263,7 @@ def _sites(find: Callable[[str, Any], list[tuple[pointers.Path, Any]]]) -> list[
 @functools.cache
 def required_sites() -> list[Site]:
     def find(offering: str, payload: Any) -> list[tuple[pointers.Path, Any]]:
-        return [(path, p.facts) for p in _parameters(offering) if p.required
+        return [(path, p.schema) for p in _parameters(offering) if p.required
                 for path, _ in pointers.expand(payload, p.tokens)]
     return _sites(find)
 
@@ -278,8 +278,8 @@ def range_sites() -> list[Site]:
     bounds = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
     def find(offering: str, payload: Any) -> list[tuple[pointers.Path, Any]]:
-        return [(path, p.facts) for p in _parameters(offering)
-                if any(b in p.facts for b in bounds) and p.facts.get("type") in ("number", "integer")
+        return [(path, p.schema) for p in _parameters(offering)
+                if any(b in p.schema for b in bounds) and p.schema.get("type") in ("number", "integer")
                 for path in _settable(payload, p.tokens)]
     return _sites(find)
 
@@ -287,8 +287,8 @@ def range_sites() -> list[Site]:
 @functools.cache
 def enum_sites() -> list[Site]:
     def find(offering: str, payload: Any) -> list[tuple[pointers.Path, Any]]:
-        return [(path, p.facts) for p in _parameters(offering)
-                if "enum" in p.facts and all(isinstance(v, str) for v in p.facts["enum"])
+        return [(path, p.schema) for p in _parameters(offering)
+                if "enum" in p.schema and all(isinstance(v, str) for v in p.schema["enum"])
                 for path in _settable(payload, p.tokens)]
     return _sites(find)
 
@@ -296,8 +296,8 @@ def enum_sites() -> list[Site]:
 @functools.cache
 def pattern_sites() -> list[Site]:
     def find(offering: str, payload: Any) -> list[tuple[pointers.Path, Any]]:
-        return [(path, p.facts) for p in _parameters(offering)
-                if isinstance(p.facts.get("pattern"), str) for path in _settable(payload, p.tokens)]
+        return [(path, p.schema) for p in _parameters(offering)
+                if isinstance(p.schema.get("pattern"), str) for path in _settable(payload, p.tokens)]
     return _sites(find)
 
 

@@ -110,7 +110,7 @@ def test_a_long_jsonl_stream_on_stdin_is_read_line_by_line_past_the_document_lim
     stream = tmp_path / "stream"
     stream.write_bytes(line * (17 * 1024 * 1024 // len(line) + 1))
     with stream.open("rb") as stdin:
-        result = subprocess.run([sys.executable, "-m", "registry.cli", "validate", "-q", "-"], stdin=stdin,
+        result = subprocess.run([sys.executable, "-m", "registry.cli", "validate", "-"], stdin=stdin,
                                 capture_output=True, text=True, timeout=600, cwd=ROOT)
     count = stream.stat().st_size // len(line)
     assert result.stdout.splitlines()[-1].startswith(f"1 file, {count} payloads, {count} valid"), result.stdout[-500:]

@@ -15,7 +15,8 @@ from registry.base.catalog import RULES
 from registry.cli import main
 from registry.schema.index import NO_DEFAULT
 from registry.base.errors import InvalidSource, TranslationError
-from registry.tools.translate import concepts_in, layout, translate
+from registry.tools.compare import vocabulary
+from registry.tools.translate import Records, _ConceptReader, layout, translate
 
 from .conftest import ROOT
 
@@ -58,6 +59,14 @@ def test_a_minimal_payload_translates_to_a_valid_payload(real, source, target):
     assert registry.validate(translation.payload, translation.target, registry=real).ok
 
 
+def concepts_in(real, offering, payload):
+    """What a payload sets, by concept: values, and the records of each array as lists of dicts."""
+    def plain(record):
+        return {k: [plain(i) for i in v.items] if isinstance(v, Records) else v.value for k, v in record.items()}
+
+    return plain(_ConceptReader(vocabulary(real)).record(layout(real, offering), payload, ()))
+
+
 def _effective(real, offering, payload, concept):
     """The value a payload means for a concept: the one it sets, else the documented default."""
     values = concepts_in(real, offering, payload)
@@ -98,8 +107,8 @@ def test_behaviour_is_kept_or_a_finding_says_why(real, offering, name, target):
     carried = {json.dumps(v) for _, v in _leaves(translation.payload, ())}
     named = {f.pointer for f in translation.findings}
     fixed = {json.dumps(v) for p in registry.schema.index.index_of(real, offering).parameters
-             for v in ([p.facts["const"]] if "const" in p.facts else p.facts.get("enum", [])[:1]
-                       if len(p.facts.get("enum", ())) == 1 else [])}
+             for v in ([p.schema["const"]] if "const" in p.schema else p.schema.get("enum", [])[:1]
+                       if len(p.schema.get("enum", ())) == 1 else [])}
     for path, value in _leaves(payload, ()):
         pointer = pointers.to_pointer(path)
         assert (json.dumps(value) in carried or json.dumps(value) in fixed

@@ -146,25 +146,11 @@ BROKEN = {
 TOY_PAYLOAD = {"model": "toy-1", "inputs": {"audio": [{"id": "a", "source": "s"}]}}
 
 
-@pytest.fixture
-def default_tree(monkeypatch):
-    """Point CAPREG_SCHEMAS at a tree, used alone (CAPREG_BUILTIN=0), as a user of their own tree would."""
-    from registry.validation import validate as validation
-
-    def use(root):
-        monkeypatch.setenv("CAPREG_SCHEMAS", str(root))
-        monkeypatch.setenv("CAPREG_BUILTIN", "0")
-        validation.default_registry.cache_clear()
-
-    yield use
-    validation.default_registry.cache_clear()
-
-
 @pytest.mark.parametrize("case", sorted(BROKEN))
-def test_a_broken_offering_is_a_load_error_that_disables_it_alone(tmp_path, default_tree, case):
+def test_a_broken_offering_is_a_load_error_that_disables_it_alone(tmp_path, tree_alone_as_default, case):
     content, message = BROKEN[case]
     root = tree(tmp_path, fal__other=content)
-    default_tree(root)
+    tree_alone_as_default(root)
     payload = tmp_path / "payload.json"
     payload.write_text(json.dumps({"a": "x"}), encoding="utf-8")
     toy = tmp_path / "toy.json"
@@ -199,9 +185,9 @@ def test_a_broken_shared_file_disables_only_the_offerings_that_use_it(tmp_path):
     assert finding.hint.endswith("; offerings that could not be loaded: sync/toy (`capreg lint` says why)")
 
 
-def test_the_failure_is_recorded_once_not_reloaded_on_every_call(tmp_path, default_tree, monkeypatch):
+def test_the_failure_is_recorded_once_not_reloaded_on_every_call(tmp_path, tree_alone_as_default, monkeypatch):
     root = tree(tmp_path, fal__other="{nope")
-    default_tree(root)
+    tree_alone_as_default(root)
     reads = []
     read_text = Path.read_text
 
@@ -219,14 +205,14 @@ def test_the_failure_is_recorded_once_not_reloaded_on_every_call(tmp_path, defau
 
 
 @pytest.mark.parametrize("content", ["empty", "meta only"])
-def test_a_tree_without_offerings_is_a_configuration_error(tmp_path, default_tree, content):
+def test_a_tree_without_offerings_is_a_configuration_error(tmp_path, tree_alone_as_default, content):
     root = tmp_path / "mine"
     root.mkdir()
     if content == "meta only":
         shutil.copytree(FIXTURES / "registry" / "meta", root / "meta")
     with pytest.raises(SchemaFileError, match="holds no offering schemas"):
         registry.load(str(root))
-    default_tree(root)
+    tree_alone_as_default(root)
     result = CliRunner().invoke(main, ["validate", "-"], input=json.dumps(TOY_PAYLOAD))
     assert result.exit_code == 2
     assert "holds no offering schemas" in result.output

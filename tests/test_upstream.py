@@ -161,14 +161,8 @@ def test_every_finding_is_a_catalog_rule_with_its_template(tree):
 
 
 @pytest.fixture
-def tree_as_default(monkeypatch):
-    from registry.validation import validate as validation
-
-    monkeypatch.setenv("CAPREG_SCHEMAS", str(HERE / "tree"))
-    monkeypatch.setenv("CAPREG_BUILTIN", "0")
-    validation.default_registry.cache_clear()
-    yield
-    validation.default_registry.cache_clear()
+def tree_as_default(tree_alone_as_default):
+    tree_alone_as_default(HERE / "tree")
 
 
 def test_the_command_outputs_and_exit_codes(tree_as_default):
@@ -235,6 +229,8 @@ def test_show_and_the_docs_print_the_provenance(real, tmp_path, monkeypatch):
     assert "against https://fal.ai/api/openapi/queue/openapi.json?endpoint_id=acme/lipsync, updated_at" in page
     monkeypatch.setenv("CAPREG_SCHEMAS", str(HERE / "tree"))
     monkeypatch.setenv("CAPREG_BUILTIN", "0")
+    # Wide enough that `show` keeps each line checked below whole.
+    monkeypatch.setenv("COLUMNS", "1000")
     shown = subprocess.run([str(ROOT / ".venv/bin/capreg"), "show", "fal/acme"], capture_output=True, text=True).stdout
     assert "accepted difference upstream-format-differs at /video_url: the endpoint only fetches URLs" in shown
     assert "checked 2026-01-02 against https://fal.ai/api/openapi/queue/openapi.json?endpoint_id=acme/lipsync" in shown

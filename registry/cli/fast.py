@@ -2,11 +2,11 @@
 and services make per request, where click's import is a third of the start-up.
 
 It takes the common forms only: files, `-` for stdin, and the options --offering, --format,
---fail-on, --color, -q/--quiet and -j/--jobs. Anything else (--help, --select, a global
-option, an option it does not know), and anything that would end in a usage message (an
-unknown offering, a broken tree, a bad pyproject.toml, a mapping to no offering), returns
-without a word, and the click command does it all as before: the output is the same
-either way. It also skips the interpreter's teardown: the output is flushed, the pool of
+--fail-on, --color, -q/--quiet, --no-progress and -j/--jobs. Anything else (--help,
+--select, a global option, an option it does not know), a run that may show the progress
+bar (stderr is a terminal), and anything that would end in a usage message (an unknown
+offering, a broken tree, a bad pyproject.toml, a mapping to no offering) returns without a
+word, and the click command does it all as before: the output is the same either way. It also skips the interpreter's teardown: the output is flushed, the pool of
 workers is closed, and nothing is left to clean up.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 # option -> the values it takes (None: any); flags take none
 _VALUED = {"--offering": None, "--format": "formats", "--fail-on": "severities",
            "--color": ("auto", "always", "never"), "--jobs": "jobs", "-j": "jobs"}
-_FLAGS = {"-q": "quiet", "--quiet": "quiet"}
+_FLAGS = {"-q": "quiet", "--quiet": "quiet", "--no-progress": "no_progress"}
 
 
 def run(arguments: list[str]) -> None:
@@ -43,7 +43,7 @@ def _parsed(arguments: list[str]) -> dict[str, Any] | None:
     if not arguments or arguments[0] != "validate":
         return None
     options: dict[str, Any] = {"files": [], "offering": None, "output_format": "text", "fail_on": "error",
-                               "color": "auto", "quiet": False, "jobs": 0}
+                               "color": "auto", "quiet": False, "no_progress": False, "jobs": 0}
     rest = iter(arguments[1:])
     for argument in rest:
         if argument == "-" or not argument.startswith("-"):
@@ -88,8 +88,10 @@ def _value(option: str, value: str) -> Any:
 
 
 def _validate(files: list[str], offering: str | None, output_format: str, fail_on: str, color: str, quiet: bool,
-              jobs: int) -> int | None:
+              no_progress: bool, jobs: int) -> int | None:
     """The exit code, or None (before any output) when click has to say something instead."""
+    if not (quiet or no_progress) and sys.stderr.isatty():
+        return None  # the progress bar is click's
     from registry.base.errors import ConfigError, RegistryError
     from registry.io.batch import default_jobs, expand
     from registry.io.config import find_config

@@ -90,9 +90,9 @@ def _described(registry: Any, chosen: Any) -> dict[str, Any]:
         "model_id": chosen.model_id, "model_id_aliases": list(chosen.model_id_aliases),
         "detected_at": chosen.model_id_pointer, "endpoint": chosen.schema.get("x-endpoint"),
         "schema": f"{'schemas' if tree.builtin else tree.name}/{chosen.path}",
-        "parameters": [{"pointer": p.pattern, "variant": p.variant, "type": type_label(p.facts), "required": p.required,
+        "parameters": [{"pointer": p.pattern, "variant": p.variant, "type": type_label(p.schema), "required": p.required,
                         "default": None if p.default is NO_DEFAULT else p.default,
-                        "has_default": p.default is not NO_DEFAULT, "allowed": constraint_label(p.facts),
+                        "has_default": p.default is not NO_DEFAULT, "allowed": constraint_label(p.schema),
                         "concept": p.concept, "ignored": p.ignored} for p in index.parameters],
         "rules": [{"keyword": plan.keyword, "at": pointers.to_pointer(plan.tokens), "argument": plan.argument}
                   for plan in index.rules],

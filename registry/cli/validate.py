@@ -11,6 +11,7 @@ import click
 from registry.base.errors import ConfigError, UnknownOffering
 from registry.cli.common import (broken_offering, fail_on_option, RuleNames, load_registry, mapped_offering,
                                  rule_filter, unknown_name)
+from registry.cli.progress import Progress
 from registry.report.reporters import REPORTERS
 
 
@@ -35,7 +36,11 @@ class _Formats(click.Choice):
 @fail_on_option("error", "a finding")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Text format: colour severities; auto means on a terminal unless NO_COLOR is set.")
-@click.option("-q", "--quiet", is_flag=True, help="Text format: print only findings and the summary.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Text format: print only findings, and the summary after them (nothing on success). "
+                   "No progress bar.")
+@click.option("--no-progress", is_flag=True,
+              help="No progress bar (shown on stderr only when it is a terminal, after a run's first second).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for many files; 0 (default) uses every CPU when there are enough files.")
 @click.option("--select", "selected", metavar="RULE[,RULE]", multiple=True,
@@ -43,7 +48,7 @@ class _Formats(click.Choice):
 @click.option("--ignore", "ignored", metavar="RULE[,RULE]", multiple=True,
               help="Do not report these rule ids or families (replaces [tool.capreg] ignore).")
 def validate(files: tuple[str, ...], offering: str | None, output_format: str, fail_on: str, color: str,
-             quiet: bool, jobs: int, selected: tuple[str, ...], ignored: tuple[str, ...]) -> None:
+             quiet: bool, no_progress: bool, jobs: int, selected: tuple[str, ...], ignored: tuple[str, ...]) -> None:
     """Validate request payload FILES (JSON, YAML, JSONL; - for stdin). A directory is
     searched for payload files, and a quoted glob pattern ('payloads/**/*.json') expanded.
 
@@ -76,9 +81,13 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
             return offering
         return mapped_offering(registry, offering_map, name)
 
-    reporter = reporter_for(output_format, color, quiet, sys.stdout)
-    sys.exit(check_and_report(expand(files), offering_for, registry, reporter, keep, fail_on, jobs or default_jobs(),
-                              modelines=offering is None))
+    names = expand(files)
+    progress = None if quiet or no_progress else Progress.on(sys.stderr, len(names))
+    if progress:
+        click.get_current_context().call_on_close(progress.close)  # also when the run is interrupted
+    reporter = reporter_for(output_format, color, quiet, progress.around(sys.stdout) if progress else sys.stdout)
+    sys.exit(check_and_report(names, offering_for, registry, reporter, keep, fail_on, jobs or default_jobs(),
+                              modelines=offering is None, progress=progress))
 
 
 def _names(given: tuple[str, ...], option: str, configured: tuple[Any, Path] | None) -> RuleNames | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Any
 
 from registry.base.findings import Finding
 from registry.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fails
@@ -26,9 +26,10 @@ def reporter_for(output_format: str, color: str, quiet: bool, out: IO[str]) -> R
 
 def check_and_report(files: list[str | Unmatched], offering_for: Callable[[str], str | None], registry: Registry,
                      reporter: Reporter, keep: Callable[[Finding], bool] | None, fail_on: str | None,
-                     jobs: int, modelines: bool) -> int:
+                     jobs: int, modelines: bool, progress: Any = None) -> int:
     """Check every file, report as results come; the exit code. `keep` filters the findings
-    (`--select`, `--ignore`); None keeps them all."""
+    (`--select`, `--ignore`); None keeps them all. `progress` (registry.cli.progress), when
+    given, is told of each payload and file."""
     summary = Summary()
     failed = unreadable = False
     for display, results in check_files(files, offering_for, registry, jobs, modelines=modelines):
@@ -41,7 +42,11 @@ def check_and_report(files: list[str | Unmatched], offering_for: Callable[[str],
             failed |= fails(result.findings, fail_on)
             summary.add(result)
             reporter.result(result)
+            if progress:
+                progress.payload()
         reporter.file_end(display)
+        if progress:
+            progress.file()
     reporter.finish(summary)
     return EXIT_USAGE if unreadable else EXIT_FINDINGS if failed else EXIT_OK
 

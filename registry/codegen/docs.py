@@ -66,7 +66,7 @@ def _index(registry: Registry, modules: dict[str, str]) -> str:
 
 
 def _notes(parameter: Parameter) -> str:
-    facts = parameter.facts
+    facts = parameter.schema
     notes = []
     if parameter.ignored:
         notes.append(f"**ignored by this model**: {parameter.ignored}")
@@ -93,8 +93,8 @@ def _offering(registry: Registry, offering: Offering, module: str) -> str:
     for p in index.parameters:
         default = _code(p.default) if p.default is not NO_DEFAULT else ""
         where = f"`{p.pattern}`" + (f" ({p.variant})" if p.variant else "")
-        sources = ", ".join(p.facts.get("x-source", []))
-        rows.append([where, type_label(p.facts), "yes" if p.required else "", default, constraint_label(p.facts, _code),
+        sources = ", ".join(p.schema.get("x-source", []))
+        rows.append([where, type_label(p.schema), "yes" if p.required else "", default, constraint_label(p.schema, _code),
                      p.concept or "", _notes(p), sources])
     out.append(_table(["path", "type", "required", "default", "allowed", "concept", "notes", "sources"], rows))
     if index.rules:
@@ -129,7 +129,7 @@ def _model(registry: Registry, comparison: Comparison) -> str:
             parts = [f"`{cell.path}`"]
             if cell.default is not NO_DEFAULT:
                 parts.append(f"default {_code(cell.default)}")
-            if cell.facts.get("x-ignored"):
+            if cell.schema.get("x-ignored"):
                 parts.append("(ignored)")
             if cell.required:
                 parts.append("required")

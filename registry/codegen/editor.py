@@ -38,7 +38,7 @@ from registry.base import pointers
 from registry.base.errors import SchemaFileError
 from registry.base.text import show
 from registry.io.modeline import DRAFT_07, EDITOR, editor_schema_path
-from registry.schema.index import NO_DEFAULT, RulePlan, index_of
+from registry.schema.index import NO_DEFAULT, KeywordUse, index_of
 from registry.schema.jsonformat import format_json
 from registry.schema.patterns import matches
 from registry.schema.tree import BASE_URI, DRAFT_2020_12, Offering, Registry
@@ -343,7 +343,7 @@ def _deprecation(facts: dict[str, Any]) -> str:
 
 
 # -- a minimal payload -----------------------------------------------------------------------
-def minimal_payload(schema: dict[str, Any], rules: tuple[RulePlan, ...] = ()) -> Any:
+def minimal_payload(schema: dict[str, Any], rules: tuple[KeywordUse, ...] = ()) -> Any:
     """The required fields of a bundled schema, each with its const, first allowed value,
     default or a plain sample, completed for the payload-wide rules that demand more: the
     first member of each `x-exactly-one-of` group, and the items an `x-count` asks for at

@@ -63,7 +63,7 @@ def _offering(registry: Registry, offering: Offering) -> dict[str, Any]:
 
 
 def _parameter(parameter: Parameter) -> dict[str, Any]:
-    facts = parameter.facts
+    facts = parameter.schema
     availability = ("ignored" if parameter.ignored else "deprecated" if facts.get("deprecated") is True
                     else "accepted")
     return {

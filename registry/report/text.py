@@ -14,7 +14,8 @@ from registry.report.escapes import shown_pointer, visible
 
 class TextReporter(Reporter):
     """One line per finding, `file:line:col: severity[rule] pointer: message`, a line per
-    file without findings, then a summary."""
+    file without findings, then a summary. Quiet: the findings only, and the summary only
+    after findings (silent on success, as linters and pre-commit hooks are)."""
 
     name = "text"
 
@@ -28,6 +29,7 @@ class TextReporter(Reporter):
         self.color = color
         self._payloads = self._clean = 0
         self._offering: str | None = None  # of the file's first clean payload
+        self._reported = False  # a finding was printed
 
     def file_begin(self, file: str) -> None:
         self._payloads = self._clean = 0
@@ -39,6 +41,7 @@ class TextReporter(Reporter):
             self._clean += 1
             self._offering = self._offering or result.offering
             return
+        self._reported = True
         for finding, position in result.located():
             location = _location(result, position)
             pointer = shown_pointer(finding.pointer)
@@ -59,6 +62,8 @@ class TextReporter(Reporter):
             self.out.write(visible(f"{file}: {self._payloads} payloads, {clean} ok") + "\n")
 
     def finish(self, summary: Summary) -> None:
+        if self.quiet and not self._reported:
+            return
         counts = summary.as_dict()
         parts = [f"{summary.files} file{'s' * (summary.files != 1)}",
                  f"{summary.payloads} payload{'s' * (summary.payloads != 1)}",

@@ -8,16 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urldefrag
 
 from registry.base import pointers
-from registry.schema.keywords import KEYWORDS, RulePlan
-from registry.schema.tree import Offering, Registry
+from registry.schema.keywords import KEYWORDS, KeywordUse
+from registry.schema.tree import Offering, Registry, derived
 
 NO_DEFAULT = object()
 
-Layer = tuple[dict[str, Any], str]  # a schema object and the URI its relative $refs resolve against
+
+class SchemaPart(NamedTuple):
+    """One of the schemas that apply together at one place of the payload: the schema itself,
+    what its `$ref` names, an `allOf` member."""
+
+    schema: dict[str, Any]
+    base_uri: str  # what its relative `$ref`s resolve against
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +34,8 @@ class Parameter:
     tokens: tuple[str, ...]
     required: bool  # required within its parent object
     variant: str | None  # the oneOf/anyOf branch it belongs to, if any
-    facts: dict[str, Any] = field(compare=False)  # first value of each keyword across its layers
+    # Its schema: the keywords of its parts merged, the first value of each winning.
+    schema: dict[str, Any] = field(compare=False)
 
     @property
     def name(self) -> str:
@@ -36,24 +43,30 @@ class Parameter:
 
     @property
     def concept(self) -> str | None:
-        return self.facts.get("x-concept")
+        return self.schema.get("x-concept")
 
     @property
     def default(self) -> Any:
-        return self.facts.get("default", NO_DEFAULT)
+        return self.schema.get("default", NO_DEFAULT)
 
     @property
     def ignored(self) -> str | None:
-        return self.facts.get("x-ignored")
+        return self.schema.get("x-ignored")
+
+
+class KeywordGroup(NamedTuple):
+    """The uses of rule keywords that sit at one location, so the engine looks it up once."""
+
+    tokens: tuple[str, ...]
+    uses: tuple[KeywordUse, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # one per offering: identity is equality, and it hashes
 class OfferingIndex:
     offering: Offering
     parameters: tuple[Parameter, ...]
-    rules: tuple[RulePlan, ...]
-    # The same rules grouped by where they sit, so the engine looks each location up once.
-    rule_groups: tuple[tuple[tuple[str, ...], tuple[RulePlan, ...]], ...] = ()
+    rules: tuple[KeywordUse, ...]
+    keyword_groups: tuple[KeywordGroup, ...] = ()  # the same rules, grouped by where they sit
 
     def by_concept(self, concept: str) -> list[Parameter]:
         """Parameters carrying a concept, shallowest first (the top-level one before overrides)."""
@@ -61,13 +74,13 @@ class OfferingIndex:
         return sorted(found, key=lambda p: len(p.tokens))
 
 
-def type_label(facts: dict[str, Any]) -> str:
+def type_label(schema: dict[str, Any]) -> str:
     """A parameter's JSON type for people: `number`, `string/null`, `boolean or object`."""
-    if "type" in facts:
-        return "/".join(facts["type"]) if isinstance(facts["type"], list) else facts["type"]
-    if "const" in facts:
+    if "type" in schema:
+        return "/".join(schema["type"]) if isinstance(schema["type"], list) else schema["type"]
+    if "const" in schema:
         return "const"
-    branches = facts.get("oneOf") or facts.get("anyOf")
+    branches = schema.get("oneOf") or schema.get("anyOf")
     if branches:
         return " or ".join(str(b.get("type") or b.get("title") or b.get("$ref", "schema").rsplit("/", 1)[-1])
                            for b in branches if isinstance(b, dict))
@@ -78,98 +91,99 @@ _BOUNDS = (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("
            ("minLength", "length ≥"), ("maxLength", "length ≤"), ("minItems", "items ≥"), ("maxItems", "items ≤"))
 
 
-def constraint_label(facts: dict[str, Any], show: Callable[[Any], str] = json.dumps) -> str:
+def constraint_label(schema: dict[str, Any], show: Callable[[Any], str] = json.dumps) -> str:
     """Allowed values, ranges and pattern of a parameter, each value rendered by `show`."""
     parts = []
-    if "enum" in facts:
-        parts.append(", ".join(show(v) for v in facts["enum"]))
-    if "const" in facts:
-        parts.append(show(facts["const"]))
-    parts += [f"{symbol} {facts[key]}" for key, symbol in _BOUNDS if key in facts]
-    if "pattern" in facts:
-        parts.append(f"pattern `{facts['pattern']}`")
+    if "enum" in schema:
+        parts.append(", ".join(show(v) for v in schema["enum"]))
+    if "const" in schema:
+        parts.append(show(schema["const"]))
+    parts += [f"{symbol} {schema[key]}" for key, symbol in _BOUNDS if key in schema]
+    if "pattern" in schema:
+        parts.append(f"pattern `{schema['pattern']}`")
     return "; ".join(parts)
 
 
+@derived
 def index_of(registry: Registry, offering_id: str) -> OfferingIndex:
-    return registry.cached("index", offering_id, lambda: _build(registry, registry.offering(offering_id)))
+    return _build(registry, registry.offering(offering_id))
 
 
 def _build(registry: Registry, offering: Offering) -> OfferingIndex:
     walker = _Walker(registry)
-    layers, seen = walker.layers(offering.schema, offering.uri, frozenset())
-    walker.walk(layers, seen, (), required=True, variant=None)
-    groups: dict[tuple[str, ...], list[RulePlan]] = {}
+    parts, seen = walker.parts(offering.schema, offering.uri, frozenset())
+    walker.walk(parts, seen, (), required=True, variant=None)
+    groups: dict[tuple[str, ...], list[KeywordUse]] = {}
     for plan in walker.rules:
         groups.setdefault(plan.tokens, []).append(plan)
     return OfferingIndex(offering, tuple(walker.parameters), tuple(walker.rules),
-                         tuple((tokens, tuple(plans)) for tokens, plans in groups.items()))
+                         tuple(KeywordGroup(tokens, tuple(plans)) for tokens, plans in groups.items()))
 
 
 class _Walker:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.parameters: list[Parameter] = []
-        self.rules: list[RulePlan] = []
+        self.rules: list[KeywordUse] = []
 
-    def layers(self, schema: Any, uri: str, seen: frozenset[str]) -> tuple[list[Layer], frozenset[str]]:
+    def parts(self, schema: Any, uri: str, seen: frozenset[str]) -> tuple[list[SchemaPart], frozenset[str]]:
         """The schema, then what its `$ref` and `allOf` members add (siblings of `$ref` win),
         and the `$ref` targets entered on the way down, so a recursive schema stops."""
         if not isinstance(schema, dict):
             return [], seen
-        found: list[Layer] = [(schema, uri)]
+        found: list[SchemaPart] = [SchemaPart(schema, uri)]
         ref = schema.get("$ref")
         if isinstance(ref, str):
             target_uri, target = self.registry.resolve(uri, ref)
             if target_uri not in seen:
-                more, seen = self.layers(target, urldefrag(target_uri)[0], seen | {target_uri})
+                more, seen = self.parts(target, urldefrag(target_uri)[0], seen | {target_uri})
                 found += more
         for member in schema.get("allOf", ()):
-            more, seen = self.layers(member, uri, seen)
+            more, seen = self.parts(member, uri, seen)
             found += more
         return found, seen
 
-    def walk(self, layers: list[Layer], seen: frozenset[str], tokens: tuple[str, ...], *,
+    def walk(self, parts: list[SchemaPart], seen: frozenset[str], tokens: tuple[str, ...], *,
              required: bool, variant: str | None) -> None:
         # Inside a oneOf/anyOf branch (variant set) parameters are listed but rules are not
         # collected: which branch applies is only known once a payload is checked.
         if tokens:
-            facts: dict[str, Any] = {}
-            for schema, _ in layers:
+            merged: dict[str, Any] = {}
+            for schema, _ in parts:
                 for key, value in schema.items():
-                    facts.setdefault(key, value)
-            self.parameters.append(Parameter(pointers.to_pointer(tokens), tokens, required, variant, facts))
+                    merged.setdefault(key, value)
+            self.parameters.append(Parameter(pointers.to_pointer(tokens), tokens, required, variant, merged))
         if variant is None:
-            for schema, _ in layers:
-                self.rules.extend(RulePlan(k, tokens, schema[k]) for k in KEYWORDS if k in schema)
-        self._children(layers, seen, tokens, variant)
-        for schema, uri in layers:
+            for schema, _ in parts:
+                self.rules.extend(KeywordUse(k, tokens, schema[k]) for k in KEYWORDS if k in schema)
+        self._children(parts, seen, tokens, variant)
+        for schema, uri in parts:
             for keyword in ("oneOf", "anyOf"):
                 for branch in schema.get(keyword, ()):
-                    branch_layers, branch_seen = self.layers(branch, uri, seen)
-                    self._children(branch_layers, branch_seen, tokens, _branch_name(branch_layers) or variant or "")
+                    branch_parts, branch_seen = self.parts(branch, uri, seen)
+                    self._children(branch_parts, branch_seen, tokens, _branch_name(branch_parts) or variant or "")
 
-    def _children(self, layers: list[Layer], seen: frozenset[str], tokens: tuple[str, ...],
+    def _children(self, parts: list[SchemaPart], seen: frozenset[str], tokens: tuple[str, ...],
                   variant: str | None) -> None:
-        required_names = {name for schema, _ in layers for name in schema.get("required", ())}
-        children: dict[str, tuple[list[Layer], frozenset[str]]] = {}
-        for schema, uri in layers:
+        required_names = {name for schema, _ in parts for name in schema.get("required", ())}
+        children: dict[str, tuple[list[SchemaPart], frozenset[str]]] = {}
+        for schema, uri in parts:
             for name, sub in schema.get("properties", {}).items():
-                sub_layers, sub_seen = self.layers(sub, uri, seen)
-                known_layers, known_seen = children.get(name, ([], seen))
-                children[name] = (known_layers + sub_layers, known_seen | sub_seen)
-        for name, (child_layers, child_seen) in children.items():
-            self.walk(child_layers, child_seen, (*tokens, name), required=name in required_names, variant=variant)
-        for schema, uri in layers:
+                sub_parts, sub_seen = self.parts(sub, uri, seen)
+                known_parts, known_seen = children.get(name, ([], seen))
+                children[name] = (known_parts + sub_parts, known_seen | sub_seen)
+        for name, (child_parts, child_seen) in children.items():
+            self.walk(child_parts, child_seen, (*tokens, name), required=name in required_names, variant=variant)
+        for schema, uri in parts:
             items = schema.get("items")
             if isinstance(items, dict):
-                item_layers, item_seen = self.layers(items, uri, seen)
-                self.walk(item_layers, item_seen, (*tokens, "*"), required=False, variant=variant)
+                item_parts, item_seen = self.parts(items, uri, seen)
+                self.walk(item_parts, item_seen, (*tokens, "*"), required=False, variant=variant)
 
 
-def _branch_name(layers: list[Layer]) -> str | None:
+def _branch_name(parts: list[SchemaPart]) -> str | None:
     """A branch is named by its title, else by the value of its discriminating `const`."""
-    for schema, _ in layers:
+    for schema, _ in parts:
         if "title" in schema:
             return schema["title"]
         for sub in schema.get("properties", {}).values():

@@ -25,8 +25,8 @@ from registry.base.catalog import Rule
 
 
 @dataclass(frozen=True, slots=True)
-class RulePlan:
-    """A rule keyword found in the schema, and the payload location it applies to."""
+class KeywordUse:
+    """One use of a rule keyword in a schema: the payload location it applies to and its argument."""
 
     keyword: str
     tokens: tuple[str, ...]  # where the keyword sits, as a pointer pattern
@@ -46,7 +46,7 @@ class Keyword:
     whole: ClassVar[bool] = False
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Callable[..., list[Any]]:
+    def prepare(cls, plan: KeywordUse) -> Callable[..., list[Any]]:
         """The check of one use: (payload, the values its location reaches, listing) -> findings.
         The argument has passed `argument_schema` when the tree was loaded."""
         raise NotImplementedError

@@ -32,8 +32,9 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Collection, Iterator
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar, overload
 from urllib.parse import urldefrag, urljoin
 
 from registry.base import pointers
@@ -147,30 +148,33 @@ class Offering:
         return tuple(self.schema.get("x-notes", ()))
 
 
+@dataclass(frozen=True, eq=False)  # one per load: identity is equality, and it hashes
 class Registry:
-    """Every offering of one or more schema trees, loaded once per process.
+    """Every offering of one or more schema trees, loaded once per process, read-only.
 
     The trees are laid bottom first: a later tree adds offerings, concepts and sync modes,
     and its offering of an id an earlier tree has replaces that one (`replaced` says which).
-    Derived artefacts (compiled validators, rule plans) are built on first use through
-    `cached`, so a run that checks one offering compiles one offering, once however many
-    threads ask for it.
+    What is worked out from a registry (an offering's index, its compiled validators, the
+    detection table) is built on first use by a function decorated with `derived`, so a run
+    that checks one offering compiles one offering, once however many threads ask for it.
     """
 
-    def __init__(self, trees: tuple[Tree, ...], documents: dict[str, Any], offerings: dict[str, Offering],
-                 meta: dict[str, Any], failures: dict[str, RegistryError] | None = None,
-                 problems: dict[str, RegistryError] | None = None,
-                 replaced: dict[str, tuple[Tree, ...]] | None = None) -> None:
-        self.trees = trees
-        self.documents = documents  # uri -> parsed JSON, every file of every tree that is JSON
-        self.offerings = offerings  # id -> Offering, sorted by id: the usable ones
-        self.meta = meta  # file name in meta/ -> its content, merged across the trees
-        self.concepts = {k: v for k, v in meta.get(CONCEPTS_FILE, {}).items() if not k.startswith("$")}
-        self.failures = failures or {}  # offering id -> the error that makes it unusable
-        self.problems = problems or {}  # file name -> the error of a file that cannot be used
-        self.replaced = replaced or {}  # offering id -> the earlier trees whose offering of that id it hides
-        self._cache: dict[tuple[str, str], Any] = {}
-        self._building: dict[tuple[str, str], threading.RLock] = {}
+    trees: tuple[Tree, ...]
+    documents: Mapping[str, Any]  # uri -> parsed JSON, every file of every tree that is JSON
+    offerings: Mapping[str, Offering]  # id -> Offering, sorted by id: the usable ones
+    meta: Mapping[str, Any]  # file name in meta/ -> its content, merged across the trees
+    failures: Mapping[str, RegistryError] = field(default_factory=dict)  # offering id -> why it is unusable
+    problems: Mapping[str, RegistryError] = field(default_factory=dict)  # file name -> why it cannot be used
+    replaced: Mapping[str, tuple[Tree, ...]] = field(default_factory=dict)  # offering id -> the trees it hides
+    concepts: Mapping[str, str] = field(init=False)  # concept -> its description, from meta/concepts.json
+    _derived: _Derived = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("documents", "offerings", "meta", "failures", "problems", "replaced"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        object.__setattr__(self, "concepts", MappingProxyType(
+            {k: v for k, v in self.meta.get(CONCEPTS_FILE, {}).items() if not k.startswith("$")}))
+        object.__setattr__(self, "_derived", _Derived())
         _LIVE_REGISTRIES.add(self)
 
     @property
@@ -211,22 +215,7 @@ class Registry:
     def documents_for(self, offering: Offering) -> dict[str, Any]:
         """The offering's schema and every document its `$ref`s reach: all an engine needs
         (compiling only these keeps `capreg validate` on one file quick)."""
-        links = self.cached("links", "", lambda: _links(self.documents))
-        return {uri: self.documents[uri] for uri in _reachable(links, offering.uri)}
-
-    def cached(self, kind: str, key: str, build: Callable[[], T]) -> T:
-        try:
-            return self._cache[kind, key]
-        except KeyError:
-            pass
-        # One lock per artefact, so compiling one offering holds up no other. setdefault is
-        # atomic: threads racing here all get the same lock, and the first one builds.
-        with self._building.setdefault((kind, key), threading.RLock()):
-            try:
-                return self._cache[kind, key]
-            except KeyError:
-                value = self._cache[kind, key] = build()
-                return value
+        return {uri: self.documents[uri] for uri in _reachable(_registry_links(self), offering.uri)}
 
     # -- references ---------------------------------------------------------------------
     def resolve(self, base_uri: str, ref: str) -> tuple[str, Any]:
@@ -234,6 +223,51 @@ class Registry:
         target = urljoin(base_uri, ref)
         document_uri, fragment = urldefrag(target)
         return target, locate(self.documents[document_uri], fragment)
+
+
+class _Derived:
+    """The values `derived` functions built from one registry, and a lock per value."""
+
+    __slots__ = ("values", "building")
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[Callable[..., Any], tuple[Hashable, ...]], Any] = {}
+        self.building: dict[tuple[Callable[..., Any], tuple[Hashable, ...]], threading.RLock] = {}
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+@overload
+def derived(build: Callable[[Registry], T]) -> Callable[[Registry], T]: ...
+@overload
+def derived(build: Callable[[Registry, K], T]) -> Callable[[Registry, K], T]: ...
+def derived(build: Callable[..., T]) -> Callable[..., T]:
+    """Make `build(registry)` or `build(registry, key)` (an offering id, say) a value of the
+    registry: built on first use, then kept with it. The value must depend on the registry
+    and the key alone; the function itself (not a name) tells the values apart.
+
+    It is built once however many threads ask at the same time: each value has a lock of its
+    own, so compiling one offering holds up no other, and a value being built in a thread at
+    a fork is built again in the child (`_after_fork_in_child`). A build that raises keeps
+    nothing: the next call tries again (and raises again)."""
+
+    @functools.wraps(build)
+    def value_of(registry: Registry, *key: Hashable) -> T:
+        memo, slot = registry._derived, (build, key)
+        try:
+            return memo.values[slot]
+        except KeyError:
+            pass
+        # setdefault is atomic: threads racing here all get the same lock, and the first one builds.
+        with memo.building.setdefault(slot, threading.RLock()):
+            try:
+                return memo.values[slot]
+            except KeyError:
+                value = memo.values[slot] = build(registry, *key)
+                return value
+
+    return value_of
 
 
 _LIVE_REGISTRIES: weakref.WeakSet[Registry] = weakref.WeakSet()
@@ -244,7 +278,7 @@ def _after_fork_in_child() -> None:
     # A build another thread was running at the fork never finishes in the child, and the
     # lock it held would stay held: the child starts with fresh locks and builds it again.
     for registry in _LIVE_REGISTRIES:
-        registry._building = {}
+        registry._derived.building = {}
 
 
 if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
@@ -498,7 +532,12 @@ def _folder(tree: Tree, uri: str) -> str:
     return tree.relative(uri).split("/", 1)[0]
 
 
-def _links(documents: dict[str, Any]) -> dict[str, frozenset[str]]:
+@derived
+def _registry_links(registry: Registry) -> dict[str, frozenset[str]]:
+    return _links(registry.documents)
+
+
+def _links(documents: Mapping[str, Any]) -> dict[str, frozenset[str]]:
     """uri -> the documents its reference keywords name."""
     return {uri: frozenset(urldefrag(urljoin(uri, ref))[0] for ref in _refs_in(document))
             for uri, document in documents.items()}

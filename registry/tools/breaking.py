@@ -173,7 +173,7 @@ def _parameter_changes(offering: str, old: Parameter, new: Parameter) -> list[Fi
         add("required-removed")
     for rule_id, ctx in _type_changes(old, new):
         add(rule_id, **ctx)
-    old_enum, new_enum = old.facts.get("enum"), new.facts.get("enum")
+    old_enum, new_enum = old.schema.get("enum"), new.schema.get("enum")
     if old_enum is not None and new_enum is not None:
         gone = [v for v in old_enum if show(v) not in set(map(show, new_enum))]
         added = [v for v in new_enum if show(v) not in set(map(show, old_enum))]
@@ -185,20 +185,20 @@ def _parameter_changes(offering: str, old: Parameter, new: Parameter) -> list[Fi
         add("enum-added", values=", ".join(map(show, new_enum)))
     elif old_enum is not None:
         add("enum-removed")
-    if "const" in new.facts and ("const" not in old.facts or show(old.facts["const"]) != show(new.facts["const"])):
-        was = f" (was {show(old.facts['const'])})" if "const" in old.facts else ""
-        add("const-changed", after=show(new.facts["const"]), was=was)
-    elif "const" in old.facts and "const" not in new.facts:
-        add("const-removed", before=show(old.facts["const"]))
+    if "const" in new.schema and ("const" not in old.schema or show(old.schema["const"]) != show(new.schema["const"])):
+        was = f" (was {show(old.schema['const'])})" if "const" in old.schema else ""
+        add("const-changed", after=show(new.schema["const"]), was=was)
+    elif "const" in old.schema and "const" not in new.schema:
+        add("const-removed", before=show(old.schema["const"]))
     for keyword in LOWER_BOUNDS + UPPER_BOUNDS:
-        before, after = old.facts.get(keyword), new.facts.get(keyword)
+        before, after = old.schema.get(keyword), new.schema.get(keyword)
         if before == after:
             continue
         lower = keyword in LOWER_BOUNDS
         narrowed = before is None or (after is not None and (after > before if lower else after < before))
         add("range-narrowed" if narrowed else "range-widened", keyword=keyword, before=bound(before), after=bound(after))
     for keyword in ("pattern", "format"):
-        before, after = old.facts.get(keyword), new.facts.get(keyword)
+        before, after = old.schema.get(keyword), new.schema.get(keyword)
         if before != after:
             if after is None:
                 add("pattern-removed", keyword=keyword, before=show(before))
@@ -216,7 +216,7 @@ def _parameter_changes(offering: str, old: Parameter, new: Parameter) -> list[Fi
 
 
 def _types(parameter: Parameter) -> set[str] | None:
-    kind = parameter.facts.get("type")
+    kind = parameter.schema.get("type")
     if kind is None:
         return None  # not stated here (const, $ref to a branch …): nothing to compare
     return set(kind) if isinstance(kind, list) else {kind}

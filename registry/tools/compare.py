@@ -23,7 +23,7 @@ from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Severity
 from registry.base.text import bound, code, plural, show, show_json_value
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
-from registry.schema.tree import CONCEPTS_FILE, Registry, closest
+from registry.schema.tree import CONCEPTS_FILE, Registry, closest, derived
 
 # Rendered by version 2 of the JSON shape: each difference is a finding (rule, severity,
 # pointer, message, hint, ctx); version 1 had {rule, severity, concept, message}.
@@ -46,14 +46,12 @@ class Vocabulary:
         return tuple(part for part, parent in self.parents.items() if parent == concept)
 
 
+@derived
 def vocabulary(registry: Registry) -> Vocabulary:
-    def build() -> Vocabulary:
-        document = registry.meta.get(CONCEPTS_FILE, {})
-        parents = {part: whole for whole, parts in document.get("$parts", {}).items() for part in parts}
-        names = {concept: tuple(found) for concept, found in document.get("$names", {}).items()}
-        return Vocabulary(dict(registry.concepts), parents, names, dict(document.get("$flags", {})))
-
-    return registry.cached("vocabulary", "", build)
+    document = registry.meta.get(CONCEPTS_FILE, {})
+    parents = {part: whole for whole, parts in document.get("$parts", {}).items() for part in parts}
+    names = {concept: tuple(found) for concept, found in document.get("$names", {}).items()}
+    return Vocabulary(dict(registry.concepts), parents, names, dict(document.get("$flags", {})))
 
 
 def tag_problems(registry: Registry) -> list[Finding]:
@@ -64,8 +62,8 @@ def tag_problems(registry: Registry) -> list[Finding]:
     A property matches a `$names` entry when its path ends with the entry's tokens; the
     longest matching entry decides, so `settings/mode` (edit region) is not confused with
     `safety/mode`, which matches nothing."""
-    words = vocabulary(registry)
-    entries = [(tuple(name.split("/")), concept) for concept, names in words.names.items() for name in names]
+    known = vocabulary(registry)
+    entries = [(tuple(name.split("/")), concept) for concept, names in known.names.items() for name in names]
     problems = []
     for offering_id in registry.offerings:
         for parameter in index_of(registry, offering_id).parameters:
@@ -107,8 +105,8 @@ class Cell:
         return self.parameter is not None
 
     @property
-    def facts(self) -> dict[str, Any]:
-        return self.parameter.facts if self.parameter else {}
+    def schema(self) -> dict[str, Any]:
+        return self.parameter.schema if self.parameter else {}
 
     @property
     def path(self) -> str | None:
@@ -124,22 +122,22 @@ class Cell:
 
     @property
     def allowed(self) -> tuple[Any, ...] | None:
-        if "enum" in self.facts:
-            return tuple(self.facts["enum"])
-        if "const" in self.facts:
-            return (self.facts["const"],)
+        if "enum" in self.schema:
+            return tuple(self.schema["enum"])
+        if "const" in self.schema:
+            return (self.schema["const"],)
         return None
 
     @property
     def range(self) -> tuple[Any, Any] | None:
-        facts = self.facts
-        low = facts.get("minimum", facts.get("exclusiveMinimum"))
-        high = facts.get("maximum", facts.get("exclusiveMaximum"))
+        schema = self.schema
+        low = schema.get("minimum", schema.get("exclusiveMinimum"))
+        high = schema.get("maximum", schema.get("exclusiveMaximum"))
         return None if low is None and high is None else (low, high)
 
     @property
     def type(self) -> str | None:
-        return type_label(self.facts) if self.present else None
+        return type_label(self.schema) if self.present else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -150,7 +148,7 @@ class Cell:
             "allowed": list(self.allowed) if self.allowed is not None else None,
             "range": list(self.range) if self.range is not None else None,
             "required": self.required,
-            "ignored": self.facts.get("x-ignored"),
+            "ignored": self.schema.get("x-ignored"),
         }
 
 
@@ -196,19 +194,20 @@ def compare(registry: Registry, model: str) -> Comparison:
     offerings = registry.offerings_of(model)
     if not offerings:
         raise UnknownOffering(model, closest(model, registry.models()), what="model")
-    words = vocabulary(registry)
+    known = vocabulary(registry)
     indexes = [index_of(registry, o.id) for o in offerings]
     concepts = sorted({p.concept for i in indexes for p in i.parameters if p.concept}, key=_concept_order(registry))
     rows = []
     for concept in concepts:
         cells = []
         for index in indexes:
-            carrier, via = _carrier(index.by_concept(concept)), None
-            if carrier is None:
-                parts = [p for part in words.parts(concept) for p in index.by_concept(part)]
-                carrier = _carrier(sorted(parts, key=lambda p: len(p.tokens)))
-                via = carrier.concept if carrier else None
-            cells.append(Cell(index.offering.id, carrier, carrier is not None and required_within(index, carrier), via))
+            parameter, via = _payload_wide(index.by_concept(concept)), None
+            if parameter is None:
+                parts = [p for part in known.parts(concept) for p in index.by_concept(part)]
+                parameter = _payload_wide(sorted(parts, key=lambda p: len(p.tokens)))
+                via = parameter.concept if parameter else None
+            cells.append(Cell(index.offering.id, parameter,
+                              parameter is not None and required_within(index, parameter), via))
         selects_model = any(c.parameter is not None and c.parameter.pattern == i.offering.model_id_pointer
                             for c, i in zip(cells, indexes))
         rows.append(Row(concept, tuple(cells), tuple(_differences(concept, tuple(cells), selects_model))))
@@ -220,7 +219,7 @@ def _concept_order(registry: Registry) -> Any:
     return lambda concept: (order.get(concept, len(order)), concept)
 
 
-def _carrier(parameters: list[Parameter]) -> Parameter | None:
+def _payload_wide(parameters: list[Parameter]) -> Parameter | None:
     """The parameter that carries the concept for the payload: not a per-segment override."""
     return next((p for p in parameters if "*" not in p.tokens), parameters[0] if parameters else None)
 
@@ -305,7 +304,7 @@ def _where(cell: Cell) -> str:
     if not cell.present:
         return "—"
     notes = [n for n in (cell.variant, f"via {cell.via}" if cell.via else None,
-                         "ignored" if cell.facts.get("x-ignored") else None) if n]
+                         "ignored" if cell.schema.get("x-ignored") else None) if n]
     return f"{cell.path}" + (f" ({', '.join(notes)})" if notes else "")
 
 
@@ -363,7 +362,7 @@ def render_markdown(comparisons: list[Comparison]) -> str:
             parts.append(f"default {code(show(cell.default))}")
         if allowed := _allowed_text(cell):
             parts.append(f"values {allowed}")
-        if cell.facts.get("x-ignored"):
+        if cell.schema.get("x-ignored"):
             parts.append("(ignored)")
         if cell.required:
             parts.append("required")

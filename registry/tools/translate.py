@@ -35,7 +35,7 @@ from registry.base.errors import InvalidSource, TranslationError, UnknownOfferin
 from registry.base.findings import Finding, Report
 from registry.base.text import code, show, show_json_value
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
-from registry.schema.tree import Offering, Registry
+from registry.schema.tree import Offering, Registry, derived
 from registry.tools.compare import Vocabulary, required_within, vocabulary
 
 # Version 2 of the JSON shape: `version` added, and each finding carries its `ctx`.
@@ -87,11 +87,11 @@ def _finding(rule_id: str, pointer: Path | str, **ctx: Any) -> Finding:
 
 # -- where concepts sit in an offering's payloads -------------------------------------------
 @dataclass(frozen=True, slots=True)
-class Slot:
+class ConceptSlot:
     concept: str
     tokens: tuple[str, ...]  # relative to its scope
     parameter: Parameter
-    carrier: bool  # an object whose members carry concepts: read and written through them
+    holds_concepts: bool  # an object whose members carry concepts: read and written through them
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +101,10 @@ class Scope:
     concept: str | None  # the concept each item is one of (None at the root)
     array: tuple[str, ...]  # where the array sits, relative to the parent scope
     fixed: tuple[tuple[tuple[str, ...], Any], ...]  # values every record here must hold (a `const`)
-    slots: tuple[Slot, ...]
+    slots: tuple[ConceptSlot, ...]
     children: tuple[Scope, ...]
 
-    def slot(self, concept: str) -> Slot | None:
+    def slot(self, concept: str) -> ConceptSlot | None:
         return next((s for s in self.slots if s.concept == concept), None)
 
     def child(self, concept: str) -> Scope | None:
@@ -116,12 +116,13 @@ class Scope:
                                               if len(tokens) == 1)
 
 
+@derived
 def layout(registry: Registry, offering_id: str) -> Scope:
-    return registry.cached("translate-layout", offering_id,
-                           lambda: _scope(index_of(registry, offering_id), vocabulary(registry), (), None, None, ()))
+    """Where concepts sit in the offering's payloads."""
+    return _scope(index_of(registry, offering_id), vocabulary(registry), (), None, None, ())
 
 
-def _scope(index: OfferingIndex, words: Vocabulary, prefix: tuple[str, ...], concept: str | None,
+def _scope(index: OfferingIndex, vocabulary: Vocabulary, prefix: tuple[str, ...], concept: str | None,
            variant: str | None, array: tuple[str, ...]) -> Scope:
     """The scope whose members sit under `prefix` (the item tokens, ending in `*`; () for the
     root); `variant` is the oneOf branch its items belong to, in an array of mixed items."""
@@ -132,7 +133,7 @@ def _scope(index: OfferingIndex, words: Vocabulary, prefix: tuple[str, ...], con
     found = {p.tokens[:n]: None for p in tagged for n in range(depth, len(p.tokens)) if p.tokens[n] == "*"}
     arrays = [a for a in found if not any(a[:len(b)] == b and a != b for b in found)]
     inner = [p for p in tagged if "*" not in p.tokens[depth:] and p.tokens not in arrays]
-    slots = tuple(Slot(p.concept, p.tokens[depth:], p,
+    slots = tuple(ConceptSlot(p.concept, p.tokens[depth:], p,
                        any(q.tokens[:len(p.tokens)] == p.tokens and q is not p for q in inner))
                   for p in sorted(inner, key=lambda p: len(p.tokens)))
     children = []
@@ -142,27 +143,27 @@ def _scope(index: OfferingIndex, words: Vocabulary, prefix: tuple[str, ...], con
         variants = sorted({p.variant for p in tagged if p.tokens[:len(items)] == items and p.variant is not None}
                           - {variant})
         if array_parameter is not None and array_parameter.concept:
-            children.append(_scope(index, words, items, array_parameter.concept, variant, tokens[depth:]))
+            children.append(_scope(index, vocabulary, items, array_parameter.concept, variant, tokens[depth:]))
         for branch in variants:
             members = [p for p in tagged if p.tokens[:len(items)] == items and p.variant == branch]
-            kind = _record_concept(words, {p.concept for p in members if p.concept})
+            kind = _record_concept(vocabulary, {p.concept for p in members if p.concept})
             if kind is None:
                 continue  # members of several concepts and none of them whole: not one record
-            children.append(_scope(index, words, items, kind, branch, tokens[depth:]))
-    fixed = tuple((p.tokens[depth:], p.facts.get("const", (p.facts.get("enum") or [None])[0]))
+            children.append(_scope(index, vocabulary, items, kind, branch, tokens[depth:]))
+    fixed = tuple((p.tokens[depth:], p.schema.get("const", (p.schema.get("enum") or [None])[0]))
                   for p in index.parameters
                   if p.tokens[:depth] == prefix and "*" not in p.tokens[depth:] and p.variant == variant
-                  and ("const" in p.facts or len(p.facts.get("enum", ())) == 1) and required_within(index, p))
+                  and ("const" in p.schema or len(p.schema.get("enum", ())) == 1) and required_within(index, p))
     return Scope(concept, array, fixed, slots, tuple(children))
 
 
-def _record_concept(words: Vocabulary, concepts: set[str]) -> str | None:
+def _record_concept(vocabulary: Vocabulary, concepts: set[str]) -> str | None:
     """What one item of a mixed array is: the one whole concept among its members (an audio
     input carries `audio`, `audio_asset`, `audio_id`), else the one concept all are parts of."""
-    wholes = {c for c in concepts if c not in words.parents}
+    wholes = {c for c in concepts if c not in vocabulary.parents}
     if len(wholes) == 1:
         return wholes.pop()
-    roots = {words.root(c) for c in concepts}
+    roots = {vocabulary.root(c) for c in concepts}
     return roots.pop() if not wholes and len(roots) == 1 else None
 
 
@@ -182,8 +183,8 @@ class Records:
 
 
 @dataclass
-class _Reading:
-    words: Vocabulary
+class _ConceptReader:
+    vocabulary: Vocabulary
     consumed: set[Path] = field(default_factory=set)
 
     def record(self, scope: Scope, node: Any, path: Path) -> dict[str, Any]:
@@ -193,7 +194,7 @@ class _Reading:
             if not found:
                 continue
             where, value = found[0]
-            if slot.carrier and isinstance(value, dict):
+            if slot.holds_concepts and isinstance(value, dict):
                 continue  # read through its members
             key = self.key(slot.concept, value)
             if key not in record:  # a second property of one concept stays unread, so it is reported
@@ -212,15 +213,7 @@ class _Reading:
     def key(self, concept: str, value: Any) -> str:
         """A boolean where the whole concept goes means its flag part (`active_speaker: true`
         is automatic speaker detection)."""
-        return self.words.flags.get(concept, concept) if isinstance(value, bool) else concept
-
-
-def concepts_in(registry: Registry, offering_id: str, payload: Any) -> dict[str, Any]:
-    """What a payload sets, by concept: values, and the records of each array as lists of dicts."""
-    def plain(record: dict[str, Any]) -> dict[str, Any]:
-        return {k: [plain(i) for i in v.items] if isinstance(v, Records) else v.value for k, v in record.items()}
-
-    return plain(_Reading(vocabulary(registry)).record(layout(registry, offering_id), payload, ()))
+        return self.vocabulary.flags.get(concept, concept) if isinstance(value, bool) else concept
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -233,8 +226,8 @@ class Write:
 
 
 @dataclass
-class _Writing:
-    words: Vocabulary
+class _TargetWriter:
+    vocabulary: Vocabulary
     target: str
     writes: list[Write] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -259,7 +252,7 @@ class _Writing:
         out: dict[str, Any] = {}
         loose: dict[str, dict[str, Value]] = {}
         for key, value in record.items():
-            whole = self.words.root(key)
+            whole = self.vocabulary.root(key)
             if isinstance(value, Value) and scope.child(whole) is not None and self.place(key, scope) is None:
                 loose.setdefault(whole, {})[key] = value
                 out.setdefault(whole, None)  # keeps its place in the payload's order
@@ -272,7 +265,7 @@ class _Writing:
 
     def records(self, concept: str, records: Records, scope: Scope, base: Path) -> None:
         child = scope.child(concept)
-        if child is None and not any(self.place(c, scope) for c in (concept, *self.words.parts(concept))):
+        if child is None and not any(self.place(c, scope) for c in (concept, *self.vocabulary.parts(concept))):
             count = len(records.items)
             self.findings.append(_finding("not-expressible", records.path, target=self.target, why="",
                                           what=f"{_label(concept)} ({count} {'item' if count == 1 else 'items'})"))
@@ -299,14 +292,14 @@ class _Writing:
             if (*base, *tokens) not in written:
                 self.writes.append(Write((*base, *tokens), value, None, tokens[-1]))
 
-    def place(self, key: str, scope: Scope) -> Slot | None:
+    def place(self, key: str, scope: Scope) -> ConceptSlot | None:
         """Where a value of this concept goes in the scope, if anywhere."""
         slot = scope.slot(key)
-        if slot is not None and not slot.carrier:
+        if slot is not None and not slot.holds_concepts:
             return slot
         # A flag part where the target has only the whole concept as one boolean.
-        whole = self.words.parents.get(key)
-        if whole is not None and self.words.flags.get(whole) == key:
+        whole = self.vocabulary.parents.get(key)
+        if whole is not None and self.vocabulary.flags.get(whole) == key:
             flag = scope.slot(whole)
             if flag is not None and _takes_boolean(flag.parameter):
                 return flag
@@ -318,7 +311,7 @@ class _Writing:
 
 
 def _takes_boolean(parameter: Parameter) -> bool:
-    facts = parameter.facts
+    facts = parameter.schema
     kinds = [b.get("type") for b in (facts, *facts.get("anyOf", ()), *facts.get("oneOf", ())) if isinstance(b, dict)]
     return any(kind == "boolean" or (isinstance(kind, list) and "boolean" in kind) for kind in kinds)
 
@@ -342,11 +335,11 @@ def translate(payload: Any, to: str, *, source: str | None = None, registry: Reg
         raise InvalidSource(checked)
     origin = registry.offering(checked.offering)
     target = _target(registry, origin, to)
-    words = vocabulary(registry)
+    concepts = vocabulary(registry)
 
-    reading = _Reading(words)
+    reading = _ConceptReader(concepts)
     record = reading.record(layout(registry, origin.id), payload, ())
-    writing = _Writing(words, target.id)
+    writing = _TargetWriter(concepts, target.id)
     target_scope = layout(registry, target.id)
     writing.record(record, target_scope, ())
     _defaults(registry, origin, target, record, target_scope, writing)
@@ -420,14 +413,14 @@ def _target(registry: Registry, origin: Offering, to: str) -> Offering:
 
 
 def _defaults(registry: Registry, origin: Offering, target: Offering, record: dict[str, Any], scope: Scope,
-              writing: _Writing) -> None:
+              writing: _TargetWriter) -> None:
     """Top-level values left to their default at the source: written at the target when its
     default differs or is not documented, so the payload keeps behaving the same."""
     seen: set[str] = set()
     for slot in layout(registry, origin.id).slots:
         default = slot.parameter.default
         # A concept with a flag part defaults as its flag: no active speaker is no automatic detection.
-        key = writing.words.flags.get(slot.concept, slot.concept)
+        key = writing.vocabulary.flags.get(slot.concept, slot.concept)
         if key in record or key in seen or key in (MODEL, TASK_ID):
             continue
         seen.add(key)
@@ -456,7 +449,7 @@ def _unread(registry: Registry, origin: Offering, payload: Any, consumed: set[Pa
 
     def fixed(path: Path, value: Any) -> bool:
         pattern = tuple("*" if isinstance(t, int) else t for t in path)
-        facts = [p.facts for p in parameters if p.tokens == pattern]
+        facts = [p.schema for p in parameters if p.tokens == pattern]
         return any(f.get("const", NO_DEFAULT) == value or f.get("enum") == [value] for f in facts)
 
     def walk(node: Any, path: Path) -> Iterator[tuple[Path, Any]]:
@@ -479,7 +472,7 @@ def _unread(registry: Registry, origin: Offering, payload: Any, consumed: set[Pa
     return found
 
 
-def _new_task_id(registry: Registry, target: Offering, scope: Scope, writing: _Writing,
+def _new_task_id(registry: Registry, target: Offering, scope: Scope, writing: _TargetWriter,
                  new_task_id: Callable[[], str]) -> None:
     slot = scope.slot(TASK_ID)
     if slot is None or not required_within(index_of(registry, target.id), slot.parameter):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from registry.base import pointers
 from registry.base.catalog import rule
@@ -29,39 +29,48 @@ class DefaultDifference:
     others: tuple[tuple[str, Any], ...]  # (offering id, its default) where it differs
 
 
+class IgnoredParameter(NamedTuple):
+    parameter: Parameter
+    reason: str  # why the model ignores it, citing sources a user can open
+
+
+class UnsetDefault(NamedTuple):
+    """A concept whose default differs between providers: the warning when none of the
+    places that set it is in the payload."""
+
+    places: tuple[tuple[str, ...], ...]  # the parameters that carry the concept
+    warning: Finding
+
+
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class AdvisoryPlan:
     """What the advisories look for in every payload of one offering, worked out once."""
 
-    ignored: tuple[tuple[Parameter, str], ...]  # and why, citing sources a user can open
-    # (where the concept can be set, the warning when none of them is)
-    unset_defaults: tuple[tuple[tuple[tuple[str, ...], ...], Finding], ...]
+    ignored: tuple[IgnoredParameter, ...]
+    unset_defaults: tuple[UnsetDefault, ...]
 
 
-def check(registry: Registry, index: OfferingIndex, payload: Any, misplaced: frozenset[str] = frozenset()) -> list[Finding]:
-    """`misplaced`: pointer patterns of parameters the payload sets at a wrong place (the
-    unknown-property finding there says where they belong): they are not "left out"."""
-    plan = plan_for(registry, index)
+def advisory_findings(plan: AdvisoryPlan, offering_id: str, payload: Any,
+                      misplaced: frozenset[str] = frozenset()) -> list[Finding]:
+    """The warnings about a valid-looking payload. `misplaced`: pointer patterns of parameters
+    the payload sets at a wrong place (the unknown-property finding there says where they
+    belong): they are not "left out"."""
     findings: list[Finding] = []
     for parameter, reason in plan.ignored:
         for path, _ in pointers.expand(payload, parameter.tokens):
             findings.append(rule("ignored-parameter").finding(
                 pointers.to_pointer(path), hint=f"remove {_code(parameter.name)}",
-                name=_code(parameter.name), offering=index.offering.id, reason=reason,
+                name=_code(parameter.name), offering=offering_id, reason=reason,
             ))
-    for carriers, warning in plan.unset_defaults:
-        if warning.pointer not in misplaced and not any(pointers.exists(payload, tokens) for tokens in carriers):
+    for places, warning in plan.unset_defaults:
+        if warning.pointer not in misplaced and not any(pointers.exists(payload, tokens) for tokens in places):
             findings.append(warning)
     return findings
 
 
-def plan_for(registry: Registry, index: OfferingIndex) -> _Plan:
-    return registry.cached("advisory-plan", index.offering.id, lambda: _plan(registry, index))
-
-
-def _plan(registry: Registry, index: OfferingIndex) -> _Plan:
+def advisory_plan(registry: Registry, index: OfferingIndex) -> AdvisoryPlan:
     unset_defaults = []
-    for difference in default_differences(registry, index.offering.id):
+    for difference in _default_differences(registry, index.offering.id):
         parameter = difference.parameter
         by_value: dict[str, list[str]] = {}
         for offering_id, value in difference.others:
@@ -73,11 +82,11 @@ def _plan(registry: Registry, index: OfferingIndex) -> _Plan:
             name=_code(parameter.name), offering=index.offering.id, own=json.dumps(parameter.default),
             others=f"the same model defaults to {others}",
         )
-        carriers = tuple(p.tokens for p in index.by_concept(difference.concept))
-        unset_defaults.append((carriers, warning))
-    ignored = tuple((p, openable(registry, index.offering.uri, p.ignored)) for p in index.parameters
+        places = tuple(p.tokens for p in index.by_concept(difference.concept))
+        unset_defaults.append(UnsetDefault(places, warning))
+    ignored = tuple(IgnoredParameter(p, openable(registry, index.offering.uri, p.ignored)) for p in index.parameters
                     if p.ignored and p.variant is None)
-    return _Plan(ignored, tuple(unset_defaults))
+    return AdvisoryPlan(ignored, tuple(unset_defaults))
 
 
 def primary(index: OfferingIndex, concept: str) -> Parameter | None:
@@ -85,26 +94,22 @@ def primary(index: OfferingIndex, concept: str) -> Parameter | None:
     return next((p for p in index.by_concept(concept) if "*" not in p.tokens and p.variant is None), None)
 
 
-def default_differences(registry: Registry, offering_id: str) -> list[DefaultDifference]:
+def _default_differences(registry: Registry, offering_id: str) -> list[DefaultDifference]:
     """Concepts whose documented default here differs from a documented default elsewhere."""
-
-    def build() -> list[DefaultDifference]:
-        index = index_of(registry, offering_id)
-        siblings = [index_of(registry, o.id) for o in registry.offerings_of(index.offering.model) if o.id != offering_id]
-        found = []
-        concepts = {p.concept for p in index.parameters if p.concept}
-        for concept in sorted(concepts):
-            own = primary(index, concept)
-            if own is None or own.default is NO_DEFAULT:
-                continue
-            others = tuple(
-                (sibling.offering.id, theirs.default)
-                for sibling in siblings
-                if (theirs := primary(sibling, concept)) is not None
-                and theirs.default is not NO_DEFAULT and show_json_value(theirs.default) != show_json_value(own.default)
-            )
-            if others:
-                found.append(DefaultDifference(concept, own, others))
-        return found
-
-    return registry.cached("default-differences", offering_id, build)
+    index = index_of(registry, offering_id)
+    siblings = [index_of(registry, o.id) for o in registry.offerings_of(index.offering.model) if o.id != offering_id]
+    found = []
+    concepts = {p.concept for p in index.parameters if p.concept}
+    for concept in sorted(concepts):
+        own = primary(index, concept)
+        if own is None or own.default is NO_DEFAULT:
+            continue
+        others = tuple(
+            (sibling.offering.id, theirs.default)
+            for sibling in siblings
+            if (theirs := primary(sibling, concept)) is not None
+            and theirs.default is not NO_DEFAULT and show_json_value(theirs.default) != show_json_value(own.default)
+        )
+        if others:
+            found.append(DefaultDifference(concept, own, others))
+    return found

@@ -1,7 +1,7 @@
 """The cross-field rule engine: runs the checks of the `x-` keywords (registry/validation/keywords/).
 
-It runs on the parsed payload and the rule plan of the offering's index, independently of
-the JSON Schema engine, so the typed clients enforce the same rules by calling `check`.
+It runs on the parsed payload and the prepared checks of one offering, independently of the
+JSON Schema engine, so the typed clients enforce the same rules by calling `keyword_findings`.
 Values of the wrong type are skipped here: the structural check reports them.
 
 Each use of a rule keyword is prepared once per offering into a check (its patterns parsed,
@@ -11,31 +11,40 @@ registry/validation/keywords/common.py).
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+from typing import Any, NamedTuple
 
 from registry.base import pointers
 from registry.base.findings import Finding, Listing
-from registry.schema.index import OfferingIndex
+from registry.schema.index import index_of
+from registry.schema.tree import Registry, derived
 from registry.validation.keywords import KEYWORDS
 from registry.validation.keywords.common import Check, Reached, Tokens
 
 
-def check(index: OfferingIndex, payload: Any) -> list[Finding]:
+class KeywordChecks(NamedTuple):
+    """The prepared checks of the rule keywords that sit at one location of the payload."""
+
+    tokens: Tokens
+    checks: tuple[Check, ...]
+
+
+@derived
+def keyword_checks(registry: Registry, offering_id: str) -> tuple[KeywordChecks, ...]:
+    """Every rule keyword of the offering prepared into its check, grouped by location."""
+    return tuple(KeywordChecks(group.tokens, tuple(KEYWORDS[use.keyword].prepare(use) for use in group.uses))
+                 for group in index_of(registry, offering_id).keyword_groups)
+
+
+def keyword_findings(prepared: tuple[KeywordChecks, ...], payload: Any) -> list[Finding]:
+    """What the payload breaks of the offering's rule keywords."""
     findings: list[Finding] = []
     listing = Listing()
     # Rules are grouped by location: each is looked up once, and a location the payload
     # does not have (no segments, say) costs that one lookup and nothing more.
-    for tokens, checks in prepared(index):
+    for tokens, checks in prepared:
         values = pointers.values(payload, tokens)
         if values:
             reached = Reached(payload, tokens, values)
-            for rule_check in checks:
-                findings += rule_check(payload, reached, listing)
+            for check in checks:
+                findings += check(payload, reached, listing)
     return listing.close(findings)
-
-
-@functools.lru_cache(maxsize=256)
-def prepared(index: OfferingIndex) -> tuple[tuple[Tokens, tuple[Check, ...]], ...]:
-    return tuple((tokens, tuple(KEYWORDS[plan.keyword].prepare(plan) for plan in plans))
-                 for tokens, plans in index.rule_groups)

@@ -1,10 +1,12 @@
 """The structural check: the offering's JSON Schema, run by two engines.
 
 Valid payloads are the common case, so `is_valid` asks jsonschema-rs, which compiles the
-schema to native code. Only a payload it rejects is handed to the pure-Python jsonschema,
-whose errors carry the context needed for the best message (the branch of a `oneOf` the
-payload meant, every missing property). Both engines see the same documents through
-registries that refuse to fetch anything.
+schema to native code. A payload it rejects is explained from its own errors (the keyword,
+where in the schema, each branch of a `oneOf` and what it found there) read with the
+schema documents: the branch the payload meant, every missing property. Only a keyword
+whose finding quotes jsonschema's message (`uniqueItems`, `not` …) brings in the
+pure-Python jsonschema. Both engines see the same documents through registries that refuse
+to fetch anything.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import difflib
 import itertools
 import functools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from registry.base import pointers
@@ -23,7 +25,7 @@ from registry.base.findings import Finding, Listing
 from registry.base.text import code as _code
 from registry.base.text import shortened
 from registry.schema.patterns import matches
-from registry.schema.tree import DRAFT_2020_12, FORK_LOCK, Offering, Registry, closest, subschemas
+from registry.schema.tree import DRAFT_2020_12, FORK_LOCK, Offering, Registry, closest, derived, subschemas
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -48,38 +50,36 @@ def _refuse(uri: str) -> Any:
 
 
 def fast_validator(registry: Registry, offering: Offering) -> Any:
-    def build() -> Any:
-        with FORK_LOCK:
-            import jsonschema_rs
+    """The offering's schema compiled by jsonschema-rs (registry.validation.compiled holds it)."""
+    with FORK_LOCK:
+        import jsonschema_rs
 
-        resources = jsonschema_rs.Registry(list(registry.documents_for(offering).items()), retriever=_refuse)
-        return jsonschema_rs.Draft202012Validator(
-            {"$ref": offering.uri}, registry=resources, retriever=_refuse, validate_formats=False
-        )
-
-    return registry.cached("fast-validator", offering.id, build)
+    resources = jsonschema_rs.Registry(list(registry.documents_for(offering).items()), retriever=_refuse)
+    return jsonschema_rs.Draft202012Validator(
+        {"$ref": offering.uri}, registry=resources, retriever=_refuse, validate_formats=False
+    )
 
 
+@derived
 def detailed_validator(registry: Registry, offering: Offering) -> Any:
-    def build() -> Any:
-        with FORK_LOCK:
-            import referencing
-            import referencing.exceptions
-            from jsonschema import Draft202012Validator
-            from referencing.jsonschema import DRAFT202012
+    """The offering's schema for jsonschema, built on the first payload to explain: a run
+    whose payloads are all valid never imports jsonschema."""
+    with FORK_LOCK:
+        import referencing
+        import referencing.exceptions
+        from jsonschema import Draft202012Validator
+        from referencing.jsonschema import DRAFT202012
 
-        def refuse(uri: str) -> referencing.Resource:
-            raise referencing.exceptions.NoSuchResource(ref=uri)
+    def refuse(uri: str) -> referencing.Resource:
+        raise referencing.exceptions.NoSuchResource(ref=uri)
 
-        # Without `$schema`: jsonschema picks the class of a document's declared dialect when
-        # it follows a `$ref` into it, which would drop the ECMA-262 `pattern` below.
-        resources = referencing.Registry(retrieve=refuse).with_resources(
-            (uri, DRAFT202012.create_resource(_without_dialect(doc)))
-            for uri, doc in registry.documents_for(offering).items()
-        )
-        return _ecma_validator_class()({"$ref": offering.uri}, registry=resources)
-
-    return registry.cached("detailed-validator", offering.id, build)
+    # Without `$schema`: jsonschema picks the class of a document's declared dialect when
+    # it follows a `$ref` into it, which would drop the ECMA-262 `pattern` below.
+    resources = referencing.Registry(retrieve=refuse).with_resources(
+        (uri, DRAFT202012.create_resource(_without_dialect(doc)))
+        for uri, doc in registry.documents_for(offering).items()
+    )
+    return _ecma_validator_class()({"$ref": offering.uri}, registry=resources)
 
 
 def _without_dialect(document: Any) -> Any:
@@ -135,12 +135,9 @@ def explainable(registry: Registry, offering: Offering) -> bool:
     backtracking `re`, beyond the keywords replaced above: when an offering uses both, its
     rejections are explained by jsonschema-rs's own errors instead."""
 
-    def build() -> bool:
-        keywords = {keyword for document in registry.documents_for(offering).values()
-                    for schema in subschemas(document) for keyword in schema}
-        return not {"unevaluatedProperties", "patternProperties"} <= keywords
-
-    return registry.cached("explainable", offering.id, build)
+    keywords = {keyword for document in registry.documents_for(offering).values()
+                for schema in subschemas(document) for keyword in schema}
+    return not {"unevaluatedProperties", "patternProperties"} <= keywords
 
 
 # The pure-Python engine builds an object per error, ~0.1 ms each: past this many, explaining
@@ -148,17 +145,20 @@ def explainable(registry: Registry, offering: Offering) -> bool:
 EXPLAINED_ERRORS = 1_000
 
 
-def check(registry: Registry, offering: Offering, payload: Any, unknown_hint: UnknownHint) -> list[Finding]:
-    """Structural findings; empty when the payload satisfies the schema."""
-    fast = fast_validator(registry, offering)
+def schema_findings(offering: Offering, fast: Any, detailed: Callable[[], Any] | None, payload: Any,
+                    unknown_hint: UnknownHint, *, documents: Mapping[str, Any]) -> list[Finding]:
+    """What the payload breaks of the offering's JSON Schema; empty when it satisfies it.
+    `fast`: the jsonschema-rs validator; `detailed`: gives the jsonschema one, None when the
+    offering is not `explainable`; `documents`: the registry's, where jsonschema-rs's errors
+    point (a rejection is explained from them, and by jsonschema only where they cannot be)."""
     try:
         if fast.is_valid(payload):
             return []
         findings: list[Finding] = []
-        if explainable(registry, offering):
+        if detailed is not None:
             try:
-                errors = _engine_errors(registry, fast, payload) or list(itertools.islice(
-                    detailed_validator(registry, offering).iter_errors(payload), EXPLAINED_ERRORS + 1))
+                errors = _engine_errors(documents, fast, payload) or list(itertools.islice(
+                    detailed().iter_errors(payload), EXPLAINED_ERRORS + 1))
                 explainer = _Explainer(offering, unknown_hint)
                 findings = explainer.listing.close(list(explainer.explain(errors[:EXPLAINED_ERRORS])))
                 if len(errors) > EXPLAINED_ERRORS and findings:
@@ -210,18 +210,18 @@ class _Unexplained(Exception):
     """A jsonschema-rs error the explainer cannot word from the engine's own error."""
 
 
-def _engine_errors(registry: Registry, fast: Any, payload: Any) -> list[_EngineError] | None:
+def _engine_errors(documents: Mapping[str, Any], fast: Any, payload: Any) -> list[_EngineError] | None:
     """jsonschema-rs's own errors, ready for the explainer (a few microseconds, where
     jsonschema takes a hundred and more and imports for 50 ms), or None when one of them
     is only worded right from jsonschema's error."""
     try:
-        return [_engine_error(registry.documents, error, payload, ())
+        return [_engine_error(documents, error, payload, ())
                 for error in itertools.islice(fast.iter_errors(payload), EXPLAINED_ERRORS + 1)]
     except _Unexplained:
         return None
 
 
-def _engine_error(documents: Any, error: Any, payload: Any, enclosing: tuple[Any, ...]) -> _EngineError:
+def _engine_error(documents: Mapping[str, Any], error: Any, payload: Any, enclosing: tuple[Any, ...]) -> _EngineError:
     location = error.absolute_keyword_location
     evaluated = tuple(error.evaluation_path)
     if location is None or _FOREIGN_APPLICATORS.intersection(evaluated[len(enclosing):]):

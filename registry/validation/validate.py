@@ -1,9 +1,9 @@
-"""validate(payload) -> Report: detect the offering, then the structural check, the
-cross-field rules and the advisories, all on the same parsed payload."""
+"""validate(payload) -> Report, in one line of steps: the value as JSON data, the offering
+(named, or detected from the model id in the payload), then the offering's CompiledOffering
+checks it (registry.validation.compiled). Also the default registry, and `preload`."""
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -13,9 +13,10 @@ from registry.base.catalog import rule
 from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Report
 from registry.base.text import shortened
-from registry.schema.index import OfferingIndex, Parameter, index_of
-from registry.schema.tree import FORK_LOCK, Offering, Registry, closest, default_builtin, default_roots, load
-from registry.validation import advisories, jsondata, rules, structural
+from registry.schema.index import index_of
+from registry.schema.tree import FORK_LOCK, Offering, Registry, closest, default_builtin, default_roots, derived, load
+from registry.validation import jsondata, structural
+from registry.validation.compiled import compiled, concepts_by_name
 
 
 _loaded: dict[str, Registry] = {}  # "default" | "shipped" -> its registry
@@ -59,20 +60,15 @@ default_registry.cache_clear = _forget_default_registry  # type: ignore[attr-def
 
 
 def preload(registry: Registry | None = None) -> Registry:
-    """Load the registry (the default one unless given) and build, for every offering,
-    everything `validate` may need: both engines' validators, the index and its rule plan,
-    the advisories. A pre-fork server calls it once before forking, so its workers start
-    with nothing left to load or compile and share the compiled schemas."""
+    """Load the registry (the default one unless given) and compile every offering: both
+    engines' validators, the index, the prepared rule keywords, the advisories, and the
+    tables detection reads. A pre-fork server calls it once before forking, so its workers
+    start with nothing left to load or compile and share the compiled schemas."""
     registry = registry or default_registry()
     _detection_table(registry)
-    _concepts_by_name(registry)
-    for offering in registry.offerings.values():
-        structural.fast_validator(registry, offering)
-        structural.detailed_validator(registry, offering)
-        structural.explainable(registry, offering)
-        index = index_of(registry, offering.id)
-        rules.prepared(index)
-        advisories.plan_for(registry, index)
+    concepts_by_name(registry)
+    for offering_id in registry.offerings:
+        compiled(registry, offering_id).detailed()
     return registry
 
 
@@ -100,34 +96,23 @@ def validate(payload: Any, offering: str | None = None, *, registry: Registry | 
         return Report(offering, (exc.finding,))
     if not isinstance(payload, dict):
         return Report(offering, (rule("payload-not-object").finding("", found=structural.show(payload)),))
-    if offering is None:
-        chosen, problem = detect(registry, payload)
-        if problem is not None:
-            return Report(None, (problem,))
-    else:
-        try:
-            chosen = registry.offering(offering)
-        except UnknownOffering as exc:
-            hint = f"did you mean {exc.suggestion!r}?" if exc.suggestion else "`capreg list` shows every offering"
-            return Report(None, (rule("offering-unknown").finding("", hint=hint, what="offering", value=json.dumps(offering)),))
-    assert chosen is not None
-    index = index_of(registry, chosen.id)
-    findings = structural.check(registry, chosen, payload, functools.partial(_unknown_hint, registry))
-    misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
-    # A value the schema already rejects (an empty `refId`) is one problem: the cross-field
-    # rules say nothing more about it.
-    rejected = {f.pointer for f in findings}
-    findings += [f for f in rules.check(index, payload) if f.pointer not in rejected]
-    findings += advisories.check(registry, index, payload, misplaced)
-    return Report(chosen.id, tuple(sorted(findings, key=_reading_order)))
+    chosen = detect(registry, payload) if offering is None else _named(registry, offering)
+    if isinstance(chosen, Finding):
+        return Report(None, (chosen,))
+    return compiled(registry, chosen.id).check(payload)
 
 
-def _reading_order(finding: Finding) -> tuple[Any, ...]:
-    path = tuple((0, int(t), "") if pointers.is_index(t) else (1, 0, t) for t in pointers.parse(finding.pointer))
-    return (-finding.severity.rank, path, finding.rule)
+def _named(registry: Registry, offering_id: str) -> Offering | Finding:
+    """The offering `offering_id`, or the finding that there is none (an offering whose
+    schemas are broken raises its error)."""
+    try:
+        return registry.offering(offering_id)
+    except UnknownOffering as exc:
+        hint = f"did you mean {exc.suggestion!r}?" if exc.suggestion else "`capreg list` shows every offering"
+        return rule("offering-unknown").finding("", hint=hint, what="offering", value=json.dumps(offering_id))
 
 
-def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None, Finding | None]:
+def detect(registry: Registry, payload: dict[str, Any]) -> Offering | Finding:
     """The offering whose model id the payload names, or the finding that says why there is none."""
     table = _detection_table(registry)
     named: list[tuple[str, str]] = []
@@ -138,10 +123,10 @@ def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None
             named.append((pointer, value))
             candidates += by_id.get(value, [])
     if len(candidates) == 1:
-        return candidates[0], None
+        return candidates[0]
     if len(candidates) > 1:
         pointer, value = next((p, v) for p, v in named if v in table[p])
-        return None, rule("offering-ambiguous").finding(
+        return rule("offering-ambiguous").finding(
             pointer, hint="choose one with --offering (library: offering=...)",
             value=json.dumps(value), at=pointer, candidates=", ".join(o.id for o in candidates),
         )
@@ -149,11 +134,11 @@ def detect(registry: Registry, payload: dict[str, Any]) -> tuple[Offering | None
         pointer, value = named[0]
         suggestion = closest(value, table[pointer])
         hint = f"did you mean {json.dumps(suggestion)}?" if suggestion else "`capreg list` shows every model id"
-        return None, rule("offering-unknown").finding(pointer, hint=hint + _not_loaded(registry), what="model id",
-                                                      value=shortened(json.dumps(value)))
+        return rule("offering-unknown").finding(pointer, hint=hint + _not_loaded(registry), what="model id",
+                                                value=shortened(json.dumps(value)))
     by_url = sorted({o.provider for o in registry.offerings.values() if o.model_id_pointer is None})
     by_url_note = f" ({', '.join(by_url)} select the model by URL, not in the payload)" if by_url else ""
-    return None, rule("offering-undetected").finding(
+    return rule("offering-undetected").finding(
         "", hint="name the offering with --offering (library: offering=...)" + _likely(registry, payload)
         + _not_loaded(registry), reason=f"no model id at {', '.join(table) or 'any known place'}{by_url_note}",
     )
@@ -167,7 +152,7 @@ def _likely(registry: Registry, payload: dict[str, Any]) -> str:
     """The offerings selected by URL whose schema accepts the payload; when none does, those
     whose parameters the payload's top-level names match best."""
     by_url = [o for o in registry.offerings.values() if o.model_id_pointer is None]
-    accepting = [o.id for o in by_url if structural.fast_validator(registry, o).is_valid(payload)]
+    accepting = [o.id for o in by_url if compiled(registry, o.id).fast.is_valid(payload)]
     if accepting:
         return f"; it is valid for {_some(accepting)}"
     overlap = {o.id: len(payload.keys() & _top_level_names(registry, o.id)) for o in by_url}
@@ -194,90 +179,13 @@ def _not_loaded(registry: Registry) -> str:
     return f"; offerings that could not be loaded: {', '.join(registry.failures)} (`capreg lint` says why)"
 
 
+@derived
 def _detection_table(registry: Registry) -> dict[str, dict[str, list[Offering]]]:
     """pointer -> model id -> offerings that declare that id at that pointer."""
-
-    def build() -> dict[str, dict[str, list[Offering]]]:
-        table: dict[str, dict[str, list[Offering]]] = {}
-        for offering in registry.offerings.values():
-            if offering.model_id_pointer is None:
-                continue
-            for model_id in (offering.model_id, *offering.model_id_aliases):
-                table.setdefault(offering.model_id_pointer, {}).setdefault(model_id, []).append(offering)
-        return table
-
-    return registry.cached("detection", "", build)
-
-
-# How far into a misplaced object the wrong-nesting hint looks for parameters, and how many
-# members it reads there: a hint, not a second validation of a hostile payload.
-_MISPLACED_DEPTH, _MISPLACED_MEMBERS = 3, 100
-
-
-def _unknown_hint(registry: Registry, offering: Offering, path: pointers.Path, name: str,
-                  value: Any) -> structural.UnknownAdvice | None:
-    """An unknown property that this offering takes at another place (`syncMode` one level
-    too high), or that another provider's name for a concept: where it belongs. An object
-    holding such parameters (Runware's `providerSettings.sync` on an offering that takes
-    `settings`): where each of them belongs."""
-    index = index_of(registry, offering.id)
-    home = _home(registry, index, name)
-    if home is not None:
-        if home.name != name:
-            return structural.UnknownAdvice(
-                f"`{name}` is how other providers name {home.concept.replace('_', ' ') if home.concept else 'it'}; "
-                f"{offering.id} calls it `{home.name}` at {home.pattern}", (home.pattern,))
-        return structural.UnknownAdvice(f"move it to `{home.pattern}`", (home.pattern,))
-    moves = _nested_homes(registry, index, value)
-    if not moves:
-        return None
-    listed = ", ".join(f"`{member}` to `{parameter.pattern}`" for member, parameter in moves)
-    return structural.UnknownAdvice(f"{offering.id} takes what this holds at other places: move {listed}",
-                                    tuple(dict.fromkeys(parameter.pattern for _, parameter in moves)))
-
-
-def _home(registry: Registry, index: OfferingIndex, name: str) -> Parameter | None:
-    """The parameter of this offering named `name`, or carrying the concept other providers
-    name so: the shallowest one outside arrays and `oneOf` branches, where a move is plain."""
-    placed = [p for p in index.parameters if p.name == name and "*" not in p.tokens and p.variant is None]
-    if placed:
-        return min(placed, key=lambda p: len(p.tokens))
-    for concept in sorted(_concepts_by_name(registry).get(name, set())):
-        own = advisories.primary(index, concept)
-        if own is not None:
-            return own
-    return None
-
-
-def _nested_homes(registry: Registry, index: OfferingIndex, value: Any) -> list[tuple[str, Parameter]]:
-    moves: list[tuple[str, Parameter]] = []
-    budget = _MISPLACED_MEMBERS
-    level = [value]
-    for _ in range(_MISPLACED_DEPTH):
-        deeper = []
-        for member in level:
-            if not isinstance(member, dict):
-                continue
-            for key, inner in member.items():
-                budget -= 1
-                if budget < 0:
-                    return moves
-                home = _home(registry, index, key)
-                if home is not None:
-                    moves.append((key, home))
-                else:
-                    deeper.append(inner)
-        level = deeper
-    return moves
-
-
-def _concepts_by_name(registry: Registry) -> dict[str, set[str]]:
-    def build() -> dict[str, set[str]]:
-        names: dict[str, set[str]] = {}
-        for offering_id in registry.offerings:
-            for parameter in index_of(registry, offering_id).parameters:
-                if parameter.concept:
-                    names.setdefault(parameter.name, set()).add(parameter.concept)
-        return names
-
-    return registry.cached("concepts-by-name", "", build)
+    table: dict[str, dict[str, list[Offering]]] = {}
+    for offering in registry.offerings.values():
+        if offering.model_id_pointer is None:
+            continue
+        for model_id in (offering.model_id, *offering.model_id_aliases):
+            table.setdefault(offering.model_id_pointer, {}).setdefault(model_id, []).append(offering)
+    return table

@@ -133,7 +133,7 @@ def capreg_view(registry: Registry, offering: Offering) -> dict[str, Facts]:
     parents = {p.tokens[:-1] for p in index.parameters}
     view: dict[str, Facts] = {ROOT: facts_of(offering.schema, True, frozenset({"object"}))}
     for parameter in index.parameters:
-        facts = facts_of(parameter.facts, parameter.required, _capreg_types(parameter.facts, parameter.tokens in parents))
+        facts = facts_of(parameter.schema, parameter.required, _capreg_types(parameter.schema, parameter.tokens in parents))
         view[parameter.pattern] = merged(view[parameter.pattern], facts) if parameter.pattern in view else facts
     return view
 

@@ -9,11 +9,11 @@ the catalog and rules page, `capreg breaking` and the rule engine all read the t
 
 from __future__ import annotations
 
-from registry.schema.keywords import KEYWORDS, Keyword, RulePlan, register
+from registry.schema.keywords import KEYWORDS, Keyword, KeywordUse, register
 from registry.validation.keywords import count, exactly_one_of, exclusive, order, ref, requires, together, unique
 from registry.validation.keywords.common import Check, Reached
 
-__all__ = ["KEYWORDS", "Check", "Keyword", "Reached", "RulePlan", "register"]
+__all__ = ["KEYWORDS", "Check", "Keyword", "Reached", "KeywordUse", "register"]
 
 # capreg's own, in the order the index lists them where several sit on one schema object.
 for _keyword in (ref.Ref, unique.Unique, order.Order, together.Together, exclusive.Exclusive,

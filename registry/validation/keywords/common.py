@@ -10,7 +10,7 @@ lists are built, so every check stays linear in the payload.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from registry.base import pointers
@@ -48,6 +48,20 @@ class Reached:
 
 # A prepared rule: (the whole payload, what its location reaches, the listing) -> findings
 Check = Callable[[Any, Reached, Listing], list[Finding]]
+
+
+def objects(reached: Reached) -> Iterator[dict[str, Any]]:
+    """The objects among the reached values: what the keywords that sit on an object check
+    (a value of another type is the structural check's to report)."""
+    return (value for value in reached.values if type(value) is dict)
+
+
+def names_present(reached: Reached, groups: list[tuple[str, ...]]) -> Iterator[tuple[dict[str, Any], tuple[str, ...], list[str]]]:
+    """For each object reached and each group of property names: the object, the group, and
+    the names of the group the object holds, in the group's order."""
+    for obj in objects(reached):
+        for group in groups:
+            yield obj, group, [name for name in group if name in obj]
 
 
 def is_number(value: Any) -> bool:

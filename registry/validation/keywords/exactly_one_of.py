@@ -8,8 +8,8 @@ from registry.base import pointers
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
-from registry.schema.keywords import Keyword, RulePlan
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists, pointer_to
+from registry.schema.keywords import Keyword, KeywordUse
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists, objects, pointer_to
 
 
 class ExactlyOneOf(Keyword):
@@ -25,15 +25,13 @@ class ExactlyOneOf(Keyword):
     example = "a Runware sync-3 task with both `inputs.audio` and `settings.segments`."
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
 
         def check_exactly_one(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for obj in reached.values:
-                if type(obj) is not dict:
-                    continue
+            for obj in objects(reached):
                 for group, patterns in groups:
                     present = [p for p, tokens in zip(group, patterns) if exists(payload, tokens)]
                     if len(present) == 1 or not listing.wants(rule.id):

@@ -7,8 +7,8 @@ from typing import Any
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
-from registry.schema.keywords import Keyword, RulePlan
-from registry.validation.keywords.common import NAMES, Check, Reached, pointer_to
+from registry.schema.keywords import Keyword, KeywordUse
+from registry.validation.keywords.common import NAMES, Check, Reached, names_present, pointer_to
 
 
 class Exclusive(Keyword):
@@ -24,23 +24,16 @@ class Exclusive(Keyword):
     example = "`boundingBoxes` and `coordinates` in one `activeSpeakerDetection`."
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         groups = [tuple(group) for group in plan.argument]
 
         def check_exclusive(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            found = []
-            for obj in reached.values:
-                if type(obj) is not dict:
-                    continue
-                for group in groups:
-                    present = [name for name in group if name in obj]
-                    for later in (name for name in present[1:] if listing.wants(rule.id)):
-                        found.append(rule.finding(
-                            pointer_to(reached, obj, later),
-                            hint=f"keep only one of {', '.join(code(p) for p in present)}",
-                            name=code(later), other=code(present[0]),
-                        ))
-            return found
+            return [
+                rule.finding(pointer_to(reached, obj, later), hint=f"keep only one of {', '.join(code(p) for p in present)}",
+                             name=code(later), other=code(present[0]))
+                for obj, _, present in names_present(reached, groups)
+                for later in present[1:] if listing.wants(rule.id)
+            ]
 
         return check_exclusive

@@ -7,8 +7,8 @@ from typing import Any
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code, shortened
-from registry.schema.keywords import Keyword, RulePlan
-from registry.validation.keywords.common import Check, Reached, is_number, pointer_to
+from registry.schema.keywords import Keyword, KeywordUse
+from registry.validation.keywords.common import Check, Reached, is_number, objects, pointer_to
 
 
 class Order(Keyword):
@@ -30,15 +30,13 @@ class Order(Keyword):
                "Runware does not).")
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         pairs = [(p["lesser"], p["greater"], p["allowEqual"]) for p in plan.argument]
 
         def check_order(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for obj in reached.values:
-                if type(obj) is not dict:
-                    continue
+            for obj in objects(reached):
                 for lesser_name, greater_name, allow_equal in pairs:
                     lesser, greater = obj.get(lesser_name), obj.get(greater_name)
                     if not (is_number(lesser) and is_number(greater)):

@@ -9,7 +9,7 @@ from registry.base import pointers
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
-from registry.schema.keywords import Keyword, RulePlan
+from registry.schema.keywords import Keyword, KeywordUse
 from registry.schema.tree import closest
 from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, ids, shown
 
@@ -28,7 +28,7 @@ class Ref(Keyword):
     whole = True
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         targets = [pointers.parse(p) for p in plan.argument]
         described = " or ".join(code(p) for p in plan.argument)

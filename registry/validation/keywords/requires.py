@@ -8,7 +8,7 @@ from registry.base import pointers
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
-from registry.schema.keywords import Keyword, RulePlan
+from registry.schema.keywords import Keyword, KeywordUse
 from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists
 
 
@@ -27,7 +27,7 @@ class Requires(Keyword):
     example = "Runware sync-3 `settings.tts` without `inputs.speech`."
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         requirements = [(r["if"], pointers.parse(r["if"]), r["then"], pointers.parse(r["then"])) for r in plan.argument]
 

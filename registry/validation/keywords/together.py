@@ -7,8 +7,8 @@ from typing import Any
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
-from registry.schema.keywords import Keyword, RulePlan
-from registry.validation.keywords.common import NAMES, Check, Reached, pointer_to
+from registry.schema.keywords import Keyword, KeywordUse
+from registry.validation.keywords.common import NAMES, Check, Reached, names_present, pointer_to
 
 
 class Together(Keyword):
@@ -24,26 +24,18 @@ class Together(Keyword):
     example = "`audioStartTime` without `audioEndTime`."
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         groups = [tuple(group) for group in plan.argument]
 
         def check_together(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            found = []
-            for obj in reached.values:
-                if type(obj) is not dict:
-                    continue
-                for group in groups:
-                    present = [name for name in group if name in obj]
-                    if not present or len(present) == len(group):
-                        continue
-                    for missing in (name for name in group if name not in obj and listing.wants(rule.id)):
-                        found.append(rule.finding(
-                            pointer_to(reached, obj, missing),
-                            hint=f"add {code(missing)} or remove {', '.join(code(p) for p in present)}",
-                            missing=code(missing), present=" and ".join(code(p) for p in present),
-                            group=" and ".join(code(n) for n in group),
-                        ))
-            return found
+            return [
+                rule.finding(pointer_to(reached, obj, missing),
+                             hint=f"add {code(missing)} or remove {', '.join(code(p) for p in present)}",
+                             missing=code(missing), present=" and ".join(code(p) for p in present),
+                             group=" and ".join(code(n) for n in group))
+                for obj, group, present in names_present(reached, groups) if 0 < len(present) < len(group)
+                for missing in group if missing not in obj and listing.wants(rule.id)
+            ]
 
         return check_together

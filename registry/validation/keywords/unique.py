@@ -8,7 +8,7 @@ from registry.base import pointers
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
-from registry.schema.keywords import Keyword, RulePlan
+from registry.schema.keywords import Keyword, KeywordUse
 from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, identity, shown
 
 
@@ -25,7 +25,7 @@ class Unique(Keyword):
     example = "two sync.so audio inputs with `\"refId\": \"a\"`."
 
     @classmethod
-    def prepare(cls, plan: RulePlan) -> Check:
+    def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
 

@@ -1,0 +1,142 @@
+"""An offering ready to check payloads: everything `validate` needs of it, built once.
+
+`compiled(registry, offering_id)` gives the offering's CompiledOffering: its schema compiled
+by jsonschema-rs, its index, its rule keywords prepared into checks and its advisories
+worked out. It is built on the offering's first payload (or by `preload`), once however
+many threads ask (`registry.schema.tree.derived`). The jsonschema validator is built later
+still, on the first rejection jsonschema-rs's own errors cannot explain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from registry.base import pointers
+from registry.base.findings import Finding, Report
+from registry.schema.index import OfferingIndex, Parameter, index_of
+from registry.schema.tree import Offering, Registry, derived
+from registry.validation import advisories, rules, structural
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledOffering:
+    """One offering's engines and plans: `check` runs the structural check, the rule
+    keywords and the advisories on a payload and gives the Report."""
+
+    registry: Registry = field(repr=False)
+    offering: Offering
+    index: OfferingIndex
+    fast: Any = field(repr=False)  # the jsonschema-rs validator: the "is it valid?" path
+    # Whether jsonschema may explain a rejection; if not, jsonschema-rs's own errors do
+    # (structural.explainable says when).
+    explainable: bool
+    keyword_checks: tuple[rules.KeywordChecks, ...] = field(repr=False)
+    advisories: advisories.AdvisoryPlan = field(repr=False)
+
+    def detailed(self) -> Any:
+        """The jsonschema validator that explains a rejection, built on first use."""
+        return structural.detailed_validator(self.registry, self.offering)
+
+    def check(self, payload: dict[str, Any]) -> Report:
+        """Every finding about a payload (JSON data, an object) for this offering."""
+        findings = self.schema_findings(payload)
+        misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
+        # A value the schema already rejects (an empty `refId`) is one problem: the cross-field
+        # rules say nothing more about it.
+        rejected = {f.pointer for f in findings}
+        findings += [f for f in rules.keyword_findings(self.keyword_checks, payload) if f.pointer not in rejected]
+        findings += advisories.advisory_findings(self.advisories, self.offering.id, payload, misplaced)
+        return Report(self.offering.id, tuple(sorted(findings, key=_reading_order)))
+
+    def schema_findings(self, payload: Any) -> list[Finding]:
+        """What the payload breaks of the offering's JSON Schema."""
+        return structural.schema_findings(self.offering, self.fast, self.detailed if self.explainable else None,
+                                          payload, self._unknown_advice, documents=self.registry.documents)
+
+    def _unknown_advice(self, offering: Offering, path: pointers.Path, name: str,
+                        value: Any) -> structural.UnknownAdvice | None:
+        """An unknown property that this offering takes at another place (`syncMode` one level
+        too high), or that is another provider's name for a concept: where it belongs. An
+        object holding such parameters (Runware's `providerSettings.sync` on an offering that
+        takes `settings`): where each of them belongs."""
+        home = _home(self.registry, self.index, name)
+        if home is not None:
+            if home.name != name:
+                return structural.UnknownAdvice(
+                    f"`{name}` is how other providers name {home.concept.replace('_', ' ') if home.concept else 'it'}; "
+                    f"{offering.id} calls it `{home.name}` at {home.pattern}", (home.pattern,))
+            return structural.UnknownAdvice(f"move it to `{home.pattern}`", (home.pattern,))
+        moves = _nested_homes(self.registry, self.index, value)
+        if not moves:
+            return None
+        listed = ", ".join(f"`{member}` to `{parameter.pattern}`" for member, parameter in moves)
+        return structural.UnknownAdvice(f"{offering.id} takes what this holds at other places: move {listed}",
+                                        tuple(dict.fromkeys(parameter.pattern for _, parameter in moves)))
+
+
+@derived
+def compiled(registry: Registry, offering_id: str) -> CompiledOffering:
+    """The offering ready to check payloads; its load error (naming the file) when its
+    schemas are broken, UnknownOffering when there is no such offering."""
+    offering = registry.offering(offering_id)
+    index = index_of(registry, offering_id)
+    return CompiledOffering(registry, offering, index, structural.fast_validator(registry, offering),
+                            structural.explainable(registry, offering), rules.keyword_checks(registry, offering_id),
+                            advisories.advisory_plan(registry, index))
+
+
+def _reading_order(finding: Finding) -> tuple[Any, ...]:
+    path = tuple((0, int(t), "") if pointers.is_index(t) else (1, 0, t) for t in pointers.parse(finding.pointer))
+    return (-finding.severity.rank, path, finding.rule)
+
+
+# How far into a misplaced object the wrong-nesting hint looks for parameters, and how many
+# members it reads there: a hint, not a second validation of a hostile payload.
+_MISPLACED_DEPTH, _MISPLACED_MEMBERS = 3, 100
+
+
+def _home(registry: Registry, index: OfferingIndex, name: str) -> Parameter | None:
+    """The parameter of this offering named `name`, or carrying the concept other providers
+    name so: the shallowest one outside arrays and `oneOf` branches, where a move is plain."""
+    placed = [p for p in index.parameters if p.name == name and "*" not in p.tokens and p.variant is None]
+    if placed:
+        return min(placed, key=lambda p: len(p.tokens))
+    for concept in sorted(concepts_by_name(registry).get(name, set())):
+        own = advisories.primary(index, concept)
+        if own is not None:
+            return own
+    return None
+
+
+def _nested_homes(registry: Registry, index: OfferingIndex, value: Any) -> list[tuple[str, Parameter]]:
+    moves: list[tuple[str, Parameter]] = []
+    budget = _MISPLACED_MEMBERS
+    level = [value]
+    for _ in range(_MISPLACED_DEPTH):
+        deeper = []
+        for member in level:
+            if not isinstance(member, dict):
+                continue
+            for key, inner in member.items():
+                budget -= 1
+                if budget < 0:
+                    return moves
+                home = _home(registry, index, key)
+                if home is not None:
+                    moves.append((key, home))
+                else:
+                    deeper.append(inner)
+        level = deeper
+    return moves
+
+
+@derived
+def concepts_by_name(registry: Registry) -> dict[str, set[str]]:
+    """property name -> the concepts a property of that name carries at some offering."""
+    names: dict[str, set[str]] = {}
+    for offering_id in registry.offerings:
+        for parameter in index_of(registry, offering_id).parameters:
+            if parameter.concept:
+                names.setdefault(parameter.name, set()).add(parameter.concept)
+    return names
