@@ -223,9 +223,10 @@ def jsonl(work: Path, lines: int) -> list[tuple[str, bool]]:
     floor = work / "floor.py"
     print(f"\n3. JSONL stream: {lines:,} lines, {size / 2**20:.0f} MiB")
     verdicts = []
-    runs = {"one core (-j1)": [*CAPREG, "-q", "-j1", str(stream)],
-            "every core": [*CAPREG, "-q", str(stream)],
-            "stdin, every core": [*CAPREG, "-q", "-"],
+    # Not -q, which is silent on success: a file of clean payloads is one line, then the summary.
+    runs = {"one core (-j1)": [*CAPREG, "-j1", str(stream)],
+            "every core": [*CAPREG, str(stream)],
+            "stdin, every core": [*CAPREG, "-"],
             "floor (json.loads + is_valid)": [sys.executable, str(floor), str(schema_file), str(stream)]}
     for label, command in runs.items():
         seconds, peak_mib, last_line = measured_run(command, stdin=stream if command[-1] == "-" else None)
