@@ -113,7 +113,7 @@ def test_readme_example_prints_what_the_readme_shows(example):
 
 
 def test_only_known_commands_are_left_unrun():
-    assert sorted(e.command for e in README_EXAMPLES if not e.runnable) == sorted(UNRUN)
+    assert sorted(e.command.split()[0] for e in README_EXAMPLES if not e.runnable) == sorted(UNRUN)
     assert sum(e.runnable for e in README_EXAMPLES) >= 4
 
 
