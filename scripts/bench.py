@@ -10,7 +10,9 @@ as ratios against the targets. Not a test: shared machines are noisy, so read th
 3. a JSONL stream of N lines (default 1,000,000): wall time and peak memory;
 4. scaling: one payload of 1,000 vs 16,000 segments, every one out of order or naming a
    missing id: time in-process and the ratio (linear is ~16x, quadratic ~256x), and
-   `capreg validate` on the 16,000-segment files: wall time and peak memory.
+   `capreg validate` on the 16,000-segment files: wall time and peak memory;
+5. the request guard: p50/p99 per valid request through httpx.Client(transport=
+   GuardTransport(MockTransport)) vs the same client without the guard vs registry.validate.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ TARGETS = {
     "jsonl": "JSONL peak memory < 100 MiB",
     "scaling": "16x the segments cost at most 32x the time (linear, not quadratic)",
     "hostile": "16,000 hostile segments: CLI <= 2 s and < 200 MiB",
+    "guard": "guard overhead per valid request <= 2x bare validate (p50)",
 }
 
 
@@ -195,6 +198,51 @@ def scaling(work: Path, rounds: int) -> list[tuple[str, bool]]:
     return verdicts
 
 
+def percentiles_us(call, rounds: int) -> tuple[float, float]:
+    call()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return times[len(times) // 2] * 1e6, times[min(len(times) - 1, int(len(times) * 0.99))] * 1e6
+
+
+def guard(rounds: int) -> list[tuple[str, bool]]:
+    """A valid request sent through httpx with and without the guard, to a MockTransport
+    (no network: the client's own cost plus the guard's), against the bare validate."""
+    try:
+        import httpx
+    except ImportError:
+        print("\n5. guard: httpx is not installed (pip install capreg[guard]); skipped")
+        return [("guard: skipped, httpx missing", False)]
+    from registry.guard import GuardTransport
+
+    reg = registry.default_registry()
+    payload = json.loads((ROOT / "examples/runware/lipsync-2/valid/seed-001-lipsync-2-audio.json").read_text())
+    payload["providerSettings"]["sync"].setdefault("syncMode", "bounce")  # valid without warnings
+    body = [payload]
+    mock = httpx.MockTransport(lambda request: httpx.Response(200, json={"data": []}))
+    bare_client = httpx.Client(transport=mock)
+    guarded_client = httpx.Client(transport=GuardTransport(mock, registry=reg))
+    url = "https://api.runware.ai/v1"
+    rows = [("registry.validate", lambda: registry.validate(payload, "runware/lipsync-2", registry=reg)),
+            ("registry.validate_request", lambda: registry.validate_request(url, body, registry=reg)),
+            ("httpx, no guard", lambda: bare_client.post(url, json=body)),
+            ("httpx + GuardTransport", lambda: guarded_client.post(url, json=body))]
+    measured = {name: percentiles_us(call, rounds) for name, call in rows}
+    print("\n5. request guard: one valid Runware task, µs per request")
+    print(f"{'':<27} {'p50':>8} {'p99':>8}")
+    for name, (p50, p99) in measured.items():
+        print(f"{name:<27} {p50:>8.1f} {p99:>8.1f}")
+    overhead = [g - b for g, b in zip(measured["httpx + GuardTransport"], measured["httpx, no guard"])]
+    bare = measured["registry.validate"]
+    print(f"{'guard overhead':<27} {overhead[0]:>8.1f} {overhead[1]:>8.1f}   "
+          f"({overhead[0] / bare[0]:.1f}x bare validate at p50, {overhead[1] / bare[1]:.1f}x at p99)")
+    return [(f"{TARGETS['guard']}: {overhead[0] / bare[0]:.1f}x", overhead[0] <= 2 * bare[0])]
+
+
 def _installed(name: str) -> bool:
     try:
         version(name)
@@ -208,6 +256,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=300, help="timings per payload in-process")
     parser.add_argument("--runs", type=int, default=11, help="runs per CLI measurement")
     parser.add_argument("--jsonl-lines", type=int, default=1_000_000)
+    parser.add_argument("--only-guard", action="store_true", help="measure the request guard only")
     args = parser.parse_args()
     versions = ", ".join(f"{name} {version(name)}" for name in ("jsonschema", "jsonschema-rs", "check-jsonschema")
                          if _installed(name))
@@ -217,12 +266,16 @@ def main() -> int:
     compileall.compile_dir(ROOT / "registry", quiet=1)
     print()
     gc.collect()
-    verdicts = in_process(args.rounds)
-    with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
-        verdicts += cli(work, args.runs)
-        verdicts += jsonl(work, args.jsonl_lines)
-        verdicts += scaling(work, max(3, args.rounds // 30))
+    if args.only_guard:
+        verdicts = guard(args.rounds * 10)
+    else:
+        verdicts = in_process(args.rounds)
+        with tempfile.TemporaryDirectory() as scratch:
+            work = Path(scratch)
+            verdicts += cli(work, args.runs)
+            verdicts += jsonl(work, args.jsonl_lines)
+            verdicts += scaling(work, max(3, args.rounds // 30))
+        verdicts += guard(args.rounds * 10)
     print("\nTargets")
     for text, met in verdicts:
         print(f"  [{'met' if met else 'MISSED'}] {text}")

@@ -165,3 +165,37 @@ def _replace(body: Any, prefix: str, payload: Any) -> None:
         return
     parent = next(iter(pointers.values(body, tokens[:-1])))
     parent[int(tokens[-1]) if isinstance(parent, list) else tokens[-1]] = payload
+
+
+def validate_body(body: Any, offering: str | None = None, *, registry: Registry | None = None) -> tuple[tuple[str, Report], ...]:
+    """The payloads of a body read from a file, each checked, with its pointer in the body.
+    A JSON array of objects is a task array (Runware's envelope): each item is checked as
+    a file holding it alone would be (any other array is one payload, not an object). An object with `input` is a Replicate prediction when its
+    offering (given, or the one whose recorded version its `version` names) is sent in
+    one; anything else is one payload, as `validate` takes it."""
+    registry = registry or default_registry()
+    if isinstance(body, list) and body and all(isinstance(item, dict) for item in body):
+        return tuple((part.prefix, _prefixed(part.prefix, validate(part.payload, offering, registry=registry)))
+                     for part in envelopes.tasks(body))
+    chosen = offering if offering is not None else _offering_by_version(registry, body)
+    route = routes.route_of(registry, registry.offerings[chosen]) if chosen in registry.offerings else None
+    if route is not None and route.envelope == envelopes.PREDICTION and isinstance(body, dict) and "input" in body:
+        part = envelopes.prediction(body)
+        report = validate(part.payload, chosen, registry=registry)
+        return (("", Report(report.offering, (*part.findings, *_prefixed(part.prefix, report).findings))),)
+    return (("", validate(body, offering, registry=registry)),)
+
+
+def _offering_by_version(registry: Registry, body: Any) -> str | None:
+    """The offering whose recorded version a prediction body names (`version`), if one does."""
+    if not isinstance(body, dict) or not isinstance(body.get("input"), dict) or not isinstance(body.get("version"), str):
+        return None
+    versioned = [r for r in routes.all_routes(registry).values() if r.versions]
+    chosen = routes.named_by_version(versioned, body["version"])
+    return chosen[0].offering.id if len(chosen) == 1 else None
+
+
+def _prefixed(prefix: str, report: Report) -> Report:
+    if not prefix:
+        return report
+    return Report(report.offering, tuple(dataclasses.replace(f, pointer=prefix + f.pointer) for f in report.findings))

@@ -138,14 +138,19 @@ def _by_version(url: Url, routes: list[Route], body: Any) -> Resolution:
     version = next(iter(pointers.values(body, pointers.parse(pointer))), None) if isinstance(body, dict) else None
     if not isinstance(version, str):
         return Unknown(url, _unknown(url, f"the body names no version at {pointer}", "give the version id"))
-    model, _, version_id = version.rpartition(":")
-    chosen = [r for r in routes if (r.names(model) if model else r.has_version(version_id))]
-    if model and not chosen:
-        chosen = [r for r in routes if r.names(version)]  # `owner/name` alone names the model
+    chosen = named_by_version(routes, version)
     if chosen:
         return Routed(url, tuple(chosen), "version")
     return Unknown(url, _unknown(url, f"version {shortened(version)} is not in capreg's version table",
                                  "send it to /v1/models/<owner>/<name>/predictions, or name its offering with routes={...}"))
+
+
+def named_by_version(routes: list[Route], version: str) -> list[Route]:
+    """The routes a version names: a version id (or `owner/name:id`) in their table, or
+    `owner/name` alone, their model id."""
+    model, _, version_id = version.rpartition(":")
+    chosen = [r for r in routes if (r.names(model) if model else r.has_version(version_id))]
+    return chosen or [r for r in routes if r.names(version)]
 
 
 def _unknown(url: Url, reason: str, hint: str) -> Finding:
@@ -153,13 +158,13 @@ def _unknown(url: Url, reason: str, hint: str) -> Finding:
 
 
 def route_of(registry: Registry, offering: Offering) -> Route | None:
-    return _all_routes(registry).get(offering.id)
+    return all_routes(registry).get(offering.id)
 
 
 def _routes_by_host(registry: Registry) -> dict[str, tuple[Route, ...]]:
     def build() -> dict[str, tuple[Route, ...]]:
         by_host: dict[str, list[Route]] = {}
-        for route in _all_routes(registry).values():
+        for route in all_routes(registry).values():
             for host in route.hosts:
                 by_host.setdefault(host, []).append(route)
         return {host: tuple(routes) for host, routes in by_host.items()}
@@ -167,7 +172,7 @@ def _routes_by_host(registry: Registry) -> dict[str, tuple[Route, ...]]:
     return registry.cached("routes-by-host", "", build)
 
 
-def _all_routes(registry: Registry) -> dict[str, Route]:
+def all_routes(registry: Registry) -> dict[str, Route]:
     def build() -> dict[str, Route]:
         return {o.id: _route(o, o.schema["x-route"]) for o in registry.offerings.values() if "x-route" in o.schema}
 
