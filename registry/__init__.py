@@ -15,6 +15,10 @@ compiled instead of compiling them again in each worker on its first requests.
 lays trees of one's own over the shipped one, as the default registry does with
 `[tool.capreg] schemas` and $CAPREG_SCHEMAS ($CAPREG_BUILTIN=0: without the shipped tree).
 
+`registry.validate_request(url, body)` checks a request as it goes on the wire (the URL
+chooses the offering; Runware task arrays and Replicate predictions are unwrapped), and
+`registry.guard` stops bad requests inside httpx and requests clients.
+
 The public surface is what this module exports; everything else may change.
 """
 
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING
 from registry.base.errors import CapregError, GitRefError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
 from registry.base.findings import Finding, Report, Severity
 from registry.schema.tree import Offering, Registry, load
+from registry.validation.requests import validate_request
 from registry.validation.validate import default_registry, preload, validate
 
 if TYPE_CHECKING:
@@ -47,6 +52,7 @@ __all__ = [
     "load",
     "preload",
     "validate",
+    "validate_request",
 ]
 
 
@@ -55,3 +61,12 @@ def compare(registry: Registry, model: str) -> Comparison:
     from registry.tools.compare import compare as compare_model  # loaded on first use: `capreg validate` never needs it
 
     return compare_model(registry, model)
+
+
+def __getattr__(name: str) -> object:
+    """`registry.guard` (the request guard for httpx and requests) after a plain `import registry`."""
+    if name == "guard":
+        import registry.guard
+
+        return registry.guard
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,7 +16,9 @@ as ratios against the targets. Not a test: shared machines are noisy, so read th
 4. a cold service: `import registry` and the first `registry.validate`, in a new process;
 5. scaling: one payload of 1,000 vs 16,000 segments, every one out of order or naming a
    missing id: time in-process and the ratio (linear is ~16x, quadratic ~256x), and
-   `capreg validate` on the 16,000-segment files: wall time and peak memory.
+   `capreg validate` on the 16,000-segment files: wall time and peak memory;
+5. the request guard: p50/p99 per valid request through httpx.Client(transport=
+   GuardTransport(MockTransport)) vs the same client without the guard vs registry.validate.
 """
 
 from __future__ import annotations
@@ -303,6 +305,56 @@ def scaling(work: Path, rounds: int) -> list[tuple[str, bool]]:
     return verdicts
 
 
+def percentiles_us(calls: dict, rounds: int) -> dict[str, tuple[float, float]]:
+    """p50 and p99 of each call; the calls take turns, so a change in the machine's load
+    during the measurement hits all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for call in calls.values():
+        call()
+    for _ in range(rounds):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - start)
+    return {name: (statistics.quantiles(measured, n=100)[49] * 1e6, statistics.quantiles(measured, n=100)[98] * 1e6)
+            for name, measured in times.items()}
+
+
+def guard(rounds: int) -> list[tuple[str, bool]]:
+    """A valid request sent through httpx with and without the guard, to a MockTransport
+    (no network: the client's own cost plus the guard's), against the bare validate."""
+    try:
+        import httpx
+    except ImportError:
+        print("\n5. guard: httpx is not installed (pip install capreg[guard]); skipped")
+        return [("guard: skipped, httpx missing", False)]
+    from registry.guard import GuardTransport
+
+    reg = registry.default_registry()
+    payload = json.loads((ROOT / "examples/runware/lipsync-2/valid/seed-001-lipsync-2-audio.json").read_text())
+    payload["providerSettings"]["sync"].setdefault("syncMode", "bounce")  # valid without warnings
+    body = [payload]
+    mock = httpx.MockTransport(lambda request: httpx.Response(200, json={"data": []}))
+    bare_client = httpx.Client(transport=mock)
+    guarded_client = httpx.Client(transport=GuardTransport(mock, registry=reg))
+    url = "https://api.runware.ai/v1"
+    measured = percentiles_us({
+        "registry.validate": lambda: registry.validate(payload, "runware/lipsync-2", registry=reg),
+        "registry.validate_request": lambda: registry.validate_request(url, body, registry=reg),
+        "httpx, no guard": lambda: bare_client.post(url, json=body),
+        "httpx + GuardTransport": lambda: guarded_client.post(url, json=body),
+    }, rounds)
+    print("\n5. request guard: one valid Runware task, µs per request")
+    print(f"{'':<27} {'p50':>8} {'p99':>8}")
+    for name, (p50, p99) in measured.items():
+        print(f"{name:<27} {p50:>8.1f} {p99:>8.1f}")
+    overhead = [g - b for g, b in zip(measured["httpx + GuardTransport"], measured["httpx, no guard"])]
+    bare = measured["registry.validate"]
+    print(f"{'guard overhead':<27} {overhead[0]:>8.1f} {overhead[1]:>8.1f}   "
+          f"({overhead[0] / bare[0]:.1f}x bare validate at p50, {overhead[1] / bare[1]:.1f}x at p99)")
+    return []
+
+
 def _installed(name: str) -> bool:
     try:
         version(name)
@@ -316,6 +368,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=300, help="timings per payload in-process")
     parser.add_argument("--runs", type=int, default=11, help="runs per CLI measurement")
     parser.add_argument("--jsonl-lines", type=int, default=300_000)
+    parser.add_argument("--only-guard", action="store_true", help="measure the request guard only")
     args = parser.parse_args()
     versions = ", ".join(f"{name} {version(name)}" for name in ("jsonschema", "jsonschema-rs", "check-jsonschema")
                          if _installed(name))
@@ -325,13 +378,17 @@ def main() -> int:
     compileall.compile_dir(ROOT / "registry", quiet=1)
     print()
     gc.collect()
-    verdicts = in_process(args.rounds)
-    with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
-        verdicts += cli(work, args.runs)
-        verdicts += jsonl(work, args.jsonl_lines)
-        verdicts += cold_service(work, args.runs)
-        verdicts += scaling(work, max(3, args.rounds // 30))
+    if args.only_guard:
+        verdicts = guard(args.rounds * 10)
+    else:
+        verdicts = in_process(args.rounds)
+        with tempfile.TemporaryDirectory() as scratch:
+            work = Path(scratch)
+            verdicts += cli(work, args.runs)
+            verdicts += jsonl(work, args.jsonl_lines)
+            verdicts += cold_service(work, args.runs)
+            verdicts += scaling(work, max(3, args.rounds // 30))
+        verdicts += guard(args.rounds * 10)
     print("\nTargets")
     for text, met in verdicts:
         print(f"  [{'met' if met else 'MISSED'}] {text}")

@@ -75,6 +75,14 @@ RULES: dict[str, Rule] = _by_id((
              "cannot tell which offering this payload is for: {reason}"),
         Rule("offering-ambiguous", E, "detection", "Several offerings use the model id the payload names.",
              "model id {value} at {at} is used by several offerings: {candidates}"),
+        Rule("route-unknown", I, "detection",
+             "A request to a provider capreg knows, for an endpoint, model, version or deployment it has no schema of: "
+             "not checked (validate_request, the guard).",
+             "{request}: {reason}; not checked"),
+        Rule("task-not-covered", I, "detection",
+             "An item of a task array (Runware) that is no request capreg has a schema of (another task type or "
+             "model): not checked.",
+             "{task} is not checked: {reason}"),
         # -- the JSON Schema (structure) ------------------------------------------------
         Rule("type", E, "structure", "A value has the wrong JSON type.", "{name} must be {expected}; found {found}", "type"),
         Rule("required", E, "structure", "A required property is missing.",

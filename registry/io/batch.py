@@ -18,7 +18,7 @@ from registry.base.catalog import rule
 from registry.io import payloads
 from registry.io.results import Result
 from registry.schema.tree import Registry
-from registry.validation.validate import validate
+from registry.validation.requests import validate_body
 
 # Below this many files per worker, workers cost more than they save: each result is pickled
 # back and reported by the parent. Measured on 2 cores, 2 workers were slower than one
@@ -97,9 +97,14 @@ def results(name: str, offering: str | None, registry: Registry, modelines: bool
             yield Result(display, payload.index, payload.line, offering, (payload.problem,), (payload.problem_position,))
             continue
         chosen = payload.named if modelines and payload.named else offering
-        report = validate(payload.value, chosen, registry=registry)
-        findings, positions = _in_file_order(report.findings, _positions(payload, report.findings))
-        yield Result(display, payload.index, payload.line, report.offering, findings, positions)
+        # A task array holds several payloads, a Replicate prediction wraps one: each is a
+        # result, its findings pointing into the whole document, which is searched once for all.
+        reports = [report for _, report in validate_body(payload.value, chosen, registry=registry)]
+        located = iter(_positions(payload, tuple(f for report in reports for f in report.findings)))
+        for report in reports:
+            positions = tuple(next(located) for _ in report.findings) if payload.source is not None else ()
+            findings, positions = _in_file_order(report.findings, positions)
+            yield Result(display, payload.index, payload.line, report.offering, findings, positions)
 
 
 def _in_file_order(findings: tuple[Any, ...], positions: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:

@@ -70,7 +70,7 @@ def advisory_findings(plan: AdvisoryPlan, offering_id: str, payload: Any,
 
 def advisory_plan(registry: Registry, index: OfferingIndex) -> AdvisoryPlan:
     unset_defaults = []
-    for difference in _default_differences(registry, index.offering.id):
+    for difference in default_differences(registry, index.offering.id):
         parameter = difference.parameter
         by_value: dict[str, list[str]] = {}
         for offering_id, value in difference.others:
@@ -94,7 +94,7 @@ def primary(index: OfferingIndex, concept: str) -> Parameter | None:
     return next((p for p in index.by_concept(concept) if "*" not in p.tokens and p.variant is None), None)
 
 
-def _default_differences(registry: Registry, offering_id: str) -> list[DefaultDifference]:
+def default_differences(registry: Registry, offering_id: str) -> list[DefaultDifference]:
     """Concepts whose documented default here differs from a documented default elsewhere."""
     index = index_of(registry, offering_id)
     siblings = [index_of(registry, o.id) for o in registry.offerings_of(index.offering.model) if o.id != offering_id]
