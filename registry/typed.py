@@ -50,7 +50,7 @@ class RequestModel(ClientModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _integral_floats_as_integers(cls, data: Any) -> Any:
+    def _as_json_data(cls, data: Any) -> Any:
         # A client takes what validate() takes: any Mapping or Sequence, made plain (strict
         # pydantic takes no tuple for a list). What JSON cannot hold, a cycle or nesting past
         # MAX_DEPTH raises NotJsonData, a ValueError, so pydantic reports a ValidationError

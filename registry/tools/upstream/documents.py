@@ -40,7 +40,6 @@ FAL_URL = "https://fal.ai/api/openapi/queue/openapi.json?endpoint_id={}"
 SYNC_URL = "https://api.sync.so/api-json"
 REPLICATE_URL = "https://api.replicate.com/v1/models/{}/versions/{}"
 RUNWARE_URL = "https://schemas.runware.ai/resolve/{}"
-REPLICATE_VERSION = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True, slots=True)
