@@ -17,7 +17,7 @@ import itertools
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from registry.base import pointers
 from registry.base.catalog import rule
@@ -191,8 +191,7 @@ _ENGINE_KEYWORDS = frozenset({
 _FOREIGN_APPLICATORS = frozenset({"propertyNames", "not", "contains", "unevaluatedItems"})
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _EngineError:
+class _EngineError(NamedTuple):
     """One jsonschema-rs error in the shape of jsonschema's ValidationError, as far as the
     explainer reads it: the keyword, its value and schema, the payload value and its path,
     and for `oneOf`/`anyOf` the errors of every branch."""
@@ -224,25 +223,22 @@ def _engine_errors(documents: Mapping[str, Any], fast: Any, payload: Any) -> lis
 def _engine_error(documents: Mapping[str, Any], error: Any, payload: Any, enclosing: tuple[Any, ...]) -> _EngineError:
     location = error.absolute_keyword_location
     evaluated = tuple(error.evaluation_path)
-    if location is None or _FOREIGN_APPLICATORS.intersection(evaluated[len(enclosing):]):
+    own = evaluated[len(enclosing):]
+    if location is None or not _FOREIGN_APPLICATORS.isdisjoint(own):
         raise _Unexplained
-    path = tuple(error.instance_path)
     if error.kind.name == "falseSchema":
         if not enclosing:  # worded from jsonschema's message; within a branch, it only rejects the branch
             raise _Unexplained
         keyword, value, schema = None, None, False
     else:
-        uri, _, fragment = location.partition("#")
-        if "%" in fragment:  # a schema key a URI must escape (`^[a-z]+$` under patternProperties)
-            import urllib.parse
-
-            fragment = urllib.parse.unquote(fragment)
-        tokens = pointers.parse(fragment)
+        uri, tokens = _keyword_location(location)
         keyword = tokens[-1] if tokens else None
         if keyword not in _ENGINE_KEYWORDS:
             raise _Unexplained
         try:
-            schema = functools.reduce(_child_schema, tokens[:-1], documents[uri])
+            schema = documents[uri]
+            for token in tokens[:-1]:
+                schema = schema[int(token)] if isinstance(schema, list) else schema[token]
             value = schema[keyword]
         except (KeyError, IndexError, ValueError, TypeError):
             raise _Unexplained from None
@@ -250,17 +246,27 @@ def _engine_error(documents: Mapping[str, Any], error: Any, payload: Any, enclos
     if keyword in ("oneOf", "anyOf"):
         branches = getattr(error.kind, "context", None) or ()
         context = tuple(_engine_error(documents, sub, payload, evaluated) for branch in branches for sub in branch)
-    return _EngineError(keyword, value, schema, _value_at(payload, path), path, evaluated[len(enclosing):],
-                        context)
+    path = tuple(error.instance_path)
+    return _EngineError(keyword, value, schema, _value_at(payload, path), path, own, context)
 
 
-def _child_schema(schema: Any, token: str) -> Any:
-    return schema[int(token)] if isinstance(schema, list) else schema[token]
+@functools.lru_cache(maxsize=4096)
+def _keyword_location(location: str) -> tuple[str, tuple[str, ...]]:
+    """The document URI and the tokens to the keyword of a jsonschema-rs keyword location:
+    a schema's keywords are few, and the same ones fail payload after payload."""
+    uri, _, fragment = location.partition("#")
+    if "%" in fragment:  # a schema key a URI must escape (`^[a-z]+$` under patternProperties)
+        import urllib.parse
+
+        fragment = urllib.parse.unquote(fragment)
+    return uri, pointers.parse(fragment)
 
 
 def _value_at(payload: Any, path: pointers.Path) -> Any:
     """The payload's own value at `path` (jsonschema-rs would hand over a copy)."""
-    return functools.reduce(lambda value, token: value[token], path, payload)
+    for token in path:
+        payload = payload[token]
+    return payload
 
 
 class _Explainer:
