@@ -318,15 +318,24 @@ def closest(word: str, candidates: Collection[str]) -> str | None:
     comparable = [c for c in candidates if _length_ratio(len(word), len(c)) >= SUGGESTION_CUTOFF]
     if not comparable or len(word) * sum(len(c) for c in comparable) > SUGGESTION_WORK:
         return None
-    # The characters of a candidate found anywhere in the word (what one `str.translate`
-    # deleting the others leaves out) bound its ratio from above: the candidates are compared
-    # from the highest bound down, until no bound left can reach the cutoff or the best so far.
+    # difflib's ratio (the characters of its matching blocks) costs the most. Two bounds of it
+    # rule most candidates out first: the characters of the candidate found in the word at all
+    # (what one `str.translate` deleting them leaves out), then difflib's own `quick_ratio`
+    # (the characters in common, each as often as both have it). The others are compared from
+    # the highest bound down, until no bound left can beat the best so far.
     not_in_word = dict.fromkeys(map(ord, word))
-    ranked = sorted(((_similarity(len(c) - len(c.translate(not_in_word)), c, word), c) for c in comparable),
-                    reverse=True)
+    in_word = set(word)
+    ranked = []
+    for candidate in comparable:
+        if _similarity(len(candidate) - len(candidate.translate(not_in_word)), candidate, word) >= SUGGESTION_CUTOFF:
+            common = sum([min(candidate.count(char), word.count(char)) for char in in_word.intersection(candidate)])
+            quick = _similarity(common, candidate, word)
+            if quick >= SUGGESTION_CUTOFF:
+                ranked.append((quick, candidate))
+    ranked.sort(reverse=True)
     best: tuple[float, str] | None = None
     for bound in ranked:
-        if bound[0] < SUGGESTION_CUTOFF or (best is not None and bound < best):
+        if best is not None and bound < best:
             break
         found = (_similarity(_matching_characters(bound[1], word), bound[1], word), bound[1])
         if found[0] >= SUGGESTION_CUTOFF and (best is None or found > best):

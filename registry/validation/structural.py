@@ -420,11 +420,25 @@ def _misnamed(errors: list[ValidationError]) -> _Misnamed:
         if error.validator not in ("additionalProperties", "unevaluatedProperties") or path not in missing:
             continue
         for name in _additional_names(error.instance, error.schema):
+            if not _alike_enough(name, missing[path]):
+                continue
             meant = closest(name, missing[path])
             if (meant is not None and meant not in found.get(path, {}).values()
                     and difflib.SequenceMatcher(None, name, meant).ratio() >= _MISSPELT):
                 found.setdefault(path, {})[name] = meant
     return found
+
+
+def _alike_enough(name: str, missing: list[str]) -> bool:
+    """Whether a missing name may be alike enough to `name` to count as its misspelling: the
+    characters it shares with `name` however placed bound how alike they are, so most
+    unknown names are ruled out without comparing them."""
+    comparable = [meant for meant in missing if 2.0 * min(len(meant), len(name)) / (len(meant) + len(name)) >= _MISSPELT]
+    if not comparable:
+        return False
+    in_name = dict.fromkeys(map(ord, name))
+    return any(2.0 * (len(meant) - len(meant.translate(in_name))) / (len(meant) + len(name)) >= _MISSPELT
+               for meant in comparable)
 
 
 def describe(path: pointers.Path) -> str:
