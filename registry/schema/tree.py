@@ -315,9 +315,12 @@ def closest(word: str, candidates: Collection[str]) -> str | None:
         return None
     # Only a candidate of comparable length can reach the cutoff (difflib's own first test,
     # `real_quick_ratio`), so dropping the others first changes no suggestion.
-    comparable = [c for c in candidates if _length_ratio(len(word), len(c)) >= SUGGESTION_CUTOFF]
-    if not comparable or len(word) * sum(len(c) for c in comparable) > SUGGESTION_WORK:
+    length = len(word)
+    comparable = [c for c in candidates if _length_ratio(length, len(c)) >= SUGGESTION_CUTOFF]
+    if not comparable or length * sum(map(len, comparable)) > SUGGESTION_WORK:
         return None
+    if not length:
+        return comparable[0]  # "", the only string like ""
     # difflib's ratio (the characters of its matching blocks) costs the most. Two bounds of it
     # rule most candidates out first: the characters of the candidate found in the word at all
     # (what one `str.translate` deleting them leaves out), then difflib's own `quick_ratio`
@@ -327,9 +330,9 @@ def closest(word: str, candidates: Collection[str]) -> str | None:
     in_word = set(word)
     ranked = []
     for candidate in comparable:
-        if _similarity(len(candidate) - len(candidate.translate(not_in_word)), candidate, word) >= SUGGESTION_CUTOFF:
-            common = sum([min(candidate.count(char), word.count(char)) for char in in_word.intersection(candidate)])
-            quick = _similarity(common, candidate, word)
+        total = length + len(candidate)
+        if 2.0 * (len(candidate) - len(candidate.translate(not_in_word))) / total >= SUGGESTION_CUTOFF:
+            quick = 2.0 * sum([min(candidate.count(c), word.count(c)) for c in in_word.intersection(candidate)]) / total
             if quick >= SUGGESTION_CUTOFF:
                 ranked.append((quick, candidate))
     ranked.sort(reverse=True)
@@ -337,16 +340,11 @@ def closest(word: str, candidates: Collection[str]) -> str | None:
     for bound in ranked:
         if best is not None and bound < best:
             break
-        found = (_similarity(_matching_characters(bound[1], word), bound[1], word), bound[1])
+        # difflib's own arithmetic, so that equal ratios tie as they tie there
+        found = (2.0 * _matching_characters(bound[1], word) / (length + len(bound[1])), bound[1])
         if found[0] >= SUGGESTION_CUTOFF and (best is None or found > best):
             best = found
     return best[1] if best else None
-
-
-def _similarity(matches: int, a: str, b: str) -> float:
-    """difflib's ratio of two strings with `matches` characters matched, to the last bit."""
-    total = len(a) + len(b)
-    return 2.0 * matches / total if total else 1.0
 
 
 # From this length on, difflib treats the characters frequent in the second string as junk.
