@@ -443,7 +443,8 @@ def _alike_enough(name: str, missing: list[str]) -> bool:
     """Whether a missing name may be alike enough to `name` to count as its misspelling: the
     characters it shares with `name` however placed bound how alike they are, so most
     unknown names are ruled out without comparing them."""
-    comparable = [meant for meant in missing if 2.0 * min(len(meant), len(name)) / (len(meant) + len(name)) >= _MISSPELT]
+    comparable = [meant for meant in missing
+                  if 2.0 * min(len(meant), len(name)) / (len(meant) + len(name)) >= _MISSPELT]
     if not comparable:
         return False
     in_name = dict.fromkeys(map(ord, name))
