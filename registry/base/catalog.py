@@ -220,6 +220,10 @@ RULES: dict[str, Rule] = _by_id((
              "x-sources defines {key}, which {elsewhere} already defines"),
         Rule("file-format", W, "lint", "A schema file is not written in the schema file format (`capreg fmt` rewrites it).",
              "not in the schema file format; `capreg fmt` rewrites it"),
+        Rule("keyword-unknown", E, "lint",
+             "A schema object holds an x- key that is neither a rule keyword nor an annotation of capreg's "
+             "meta-schema: a misspelt keyword would otherwise be ignored silently.",
+             "{name} at {at} is not an x- keyword capreg knows{suggestion}"),
         Rule("title-duplicate", E, "lint", "Two offerings have the same title.", "title {title} is also used by {other}"),
         # -- capreg plan: a sync mode's visual cost ------------------------------------------
         Rule("visible-repetition", W, "plan", "The video is repeated often enough (bounce, loop) to be noticed.",
