@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from registry.base.findings import Finding, Severity
@@ -36,7 +37,8 @@ class Rule:
     def finding(self, pointer: str, hint: str | None = None, **ctx: Any) -> Finding:
         """The finding of this rule at `pointer`; `ctx` fills the template (extra values,
         such as the offering or concept a finding is about, are kept on it too)."""
-        return Finding(self.id, self.severity, pointer, self.template.format(**ctx), hint, ctx)
+        # `ctx` is this call's own dict: made read-only as it is, not copied.
+        return Finding(self.id, self.severity, pointer, self.template.format_map(ctx), hint, MappingProxyType(ctx))
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
