@@ -244,3 +244,16 @@ def test_the_cli_gives_the_same_output_with_a_cold_and_a_warm_cache(tmp_path, ca
     assert runs[0].returncode == runs[1].returncode == off.returncode == 0
     assert runs[0].stdout == runs[1].stdout == off.stdout and "1 valid" in off.stdout
     assert [p.name.startswith("load-") for p in cache_dir.iterdir()] == [True]
+
+
+def test_no_home_to_find_is_no_cache_and_no_error(tmp_path, monkeypatch, checks):
+    monkeypatch.delenv("CAPREG_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home(cls):
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", classmethod(no_home))
+    root = toy_copy(tmp_path)
+    assert sorted(registry.load(root).offerings) == ["fal/toy", "sync/toy"]
+    assert cache.folder() is None

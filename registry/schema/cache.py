@@ -55,7 +55,12 @@ def folder() -> Path | None:
         return Path(configured)
     # The XDG base directory spec: a relative $XDG_CACHE_HOME is to be ignored.
     base = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "capreg"
+    if os.path.isabs(base):
+        return Path(base) / "capreg"
+    try:
+        return Path.home() / ".cache" / "capreg"
+    except (RuntimeError, KeyError):  # no $HOME and no home in the user database: no cache
+        return None
 
 
 def tree_key(base_uri: str, contents: Mapping[str, bytes], checks: Iterable[bytes]) -> str | None:
