@@ -7,7 +7,7 @@ member of an object, so `/inputs/audio/*/id` reaches the id of every audio input
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -102,3 +102,69 @@ def paths_by_id(document: Any, tokens: tuple[str, ...]) -> dict[int, Path]:
 
 def exists(document: Any, tokens: tuple[str, ...]) -> bool:
     return bool(values(document, tokens))
+
+
+# Several patterns read together: for each, the list `values` gives.
+Reader = Callable[[Any], list[list[Any]]]
+
+
+def reader(patterns: Iterable[tuple[str, ...]]) -> Reader:
+    """A function reading the patterns in a document, as often as every payload is checked:
+    one walk that follows each prefix they share once (the rules of an offering sit at
+    `/segments/*`, `/segments/*/audioInput`, ...) and stops at the first token the
+    document does not have.
+
+    The walk is written out once for the patterns, as the nested loops and lookups one
+    would write by hand (`_walk_source`): a generic walk spends a loop turn or a call on
+    each token, about as much as the lookup itself."""
+    return _reader(tuple(patterns))
+
+
+# Python nests at most 20 loops in one function: deeper patterns (no schema has one) are
+# read one by one.
+_WRITTEN_OUT_DEPTH = 16
+
+
+@functools.lru_cache(maxsize=1024)
+def _reader(patterns: tuple[tuple[str, ...], ...]) -> Reader:
+    if any(len(tokens) > _WRITTEN_OUT_DEPTH for tokens in patterns):
+        return lambda document: [values(document, tokens) for tokens in patterns]
+    tree: dict[str, Any] = {}  # token -> (the places of the patterns that end there, tree below)
+    for place, tokens in enumerate(patterns):
+        level = tree
+        for depth, token in enumerate(tokens):
+            ends, level = level.setdefault(token, ([], {}))
+            if depth == len(tokens) - 1:
+                ends.append(place)
+    whole = [place for place, tokens in enumerate(patterns) if not tokens]
+    namespace: dict[str, Any] = {}
+    source = "\n".join(_walk_source(tree, len(patterns), whole))
+    exec(compile(source, "<pointer patterns>", "exec"), namespace)  # noqa: S102 - the tokens are written as literals
+    return namespace["values"]
+
+
+def _walk_source(tree: dict[str, Any], count: int, whole: list[int]) -> list[str]:
+    """`values(document)` for the patterns of `tree` as Python source: `found{place}` holds
+    what the pattern at `place` reaches, `value{depth}` the value a walk is at."""
+    lines = ["def values(value0):"]
+    lines += [f"    found{place} = [value0]" if place in whole else f"    found{place} = []" for place in range(count)]
+    lines += _steps_source(tree, 0, "    ")
+    lines.append(f"    return [{', '.join(f'found{place}' for place in range(count))}]")
+    return lines
+
+
+def _steps_source(tree: dict[str, Any], depth: int, indent: str) -> list[str]:
+    at, below = f"value{depth}", f"value{depth + 1}"
+    lines = []
+    for token, (ends, subtree) in tree.items():
+        inner = indent + "    "
+        if token == "*":
+            lines += [f"{indent}for {below} in ({at}.values() if type({at}) is dict else {at} if type({at}) is list else ()):"]
+        elif is_index(token):
+            lines += [f"{indent}if type({at}) is dict and {token!r} in {at} or type({at}) is list and {int(token)} < len({at}):",
+                      f"{inner}{below} = {at}[{token!r} if type({at}) is dict else {int(token)}]"]
+        else:
+            lines += [f"{indent}if type({at}) is dict and {token!r} in {at}:", f"{inner}{below} = {at}[{token!r}]"]
+        lines += [f"{inner}found{place}.append({below})" for place in ends]
+        lines += _steps_source(subtree, depth + 1, inner)
+    return lines

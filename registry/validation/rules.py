@@ -11,6 +11,7 @@ registry/validation/keywords/common.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from registry.base import pointers
@@ -28,23 +29,32 @@ class KeywordChecks(NamedTuple):
     checks: tuple[Check, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class KeywordPlan:
+    """An offering's rule keywords prepared into checks, grouped by location, and the
+    locations read together (registry.base.pointers.reader)."""
+
+    groups: tuple[KeywordChecks, ...]
+    locations: pointers.Reader
+
+
 @derived
-def keyword_checks(registry: Registry, offering_id: str) -> tuple[KeywordChecks, ...]:
+def keyword_checks(registry: Registry, offering_id: str) -> KeywordPlan:
     """Every rule keyword of the offering prepared into its check, grouped by location."""
-    return tuple(KeywordChecks(group.tokens, tuple(KEYWORDS[use.keyword].prepare(use) for use in group.uses))
-                 for group in index_of(registry, offering_id).keyword_groups)
+    groups = tuple(KeywordChecks(group.tokens, tuple(KEYWORDS[use.keyword].prepare(use) for use in group.uses))
+                   for group in index_of(registry, offering_id).keyword_groups)
+    return KeywordPlan(groups, pointers.reader([group.tokens for group in groups]))
 
 
-def keyword_findings(prepared: tuple[KeywordChecks, ...], payload: Any) -> list[Finding]:
+def keyword_findings(prepared: KeywordPlan, payload: Any) -> list[Finding]:
     """What the payload breaks of the offering's rule keywords."""
     findings: list[Finding] = []
     listing = Listing()
-    # Rules are grouped by location: each is looked up once, and a location the payload
-    # does not have (no segments, say) costs that one lookup and nothing more.
-    for tokens, checks in prepared:
-        values = pointers.values(payload, tokens)
+    # A location the payload does not have (no segments, say) is one lookup in the walk
+    # that reads them all, and its checks do not run.
+    for (tokens, checks), values in zip(prepared.groups, prepared.locations(payload)):
         if values:
             reached = Reached(payload, tokens, values)
             for check in checks:
                 findings += check(payload, reached, listing)
-    return listing.close(findings)
+    return listing.close(findings) if findings else findings

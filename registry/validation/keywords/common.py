@@ -10,7 +10,7 @@ lists are built, so every check stays linear in the payload.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from registry.base import pointers
@@ -34,7 +34,7 @@ class Reached:
 
     __slots__ = ("payload", "tokens", "values", "_paths")
 
-    def __init__(self, payload: Any, tokens: Tokens, values: list[Any]) -> None:
+    def __init__(self, payload: Any, tokens: Tokens, values: Sequence[Any]) -> None:
         self.payload, self.tokens, self.values = payload, tokens, values
         self._paths: dict[int, pointers.Path] | None = None
 
@@ -50,18 +50,14 @@ class Reached:
 Check = Callable[[Any, Reached, Listing], list[Finding]]
 
 
-def objects(reached: Reached) -> Iterator[dict[str, Any]]:
-    """The objects among the reached values: what the keywords that sit on an object check
-    (a value of another type is the structural check's to report)."""
-    return (value for value in reached.values if type(value) is dict)
-
-
-def names_present(reached: Reached, groups: list[tuple[str, ...]]) -> Iterator[tuple[dict[str, Any], tuple[str, ...], list[str]]]:
-    """For each object reached and each group of property names: the object, the group, and
-    the names of the group the object holds, in the group's order."""
-    for obj in objects(reached):
-        for group in groups:
-            yield obj, group, [name for name in group if name in obj]
+def held(obj: dict[str, Any], names: tuple[str, ...]) -> int:
+    """How many of the names the object holds. A loop, not a comprehension: the checks ask
+    it of every object they reach, and a comprehension costs a call."""
+    count = 0
+    for name in names:
+        if name in obj:
+            count += 1
+    return count
 
 
 def is_number(value: Any) -> bool:
@@ -90,7 +86,3 @@ def shown(value: Any) -> str:
 def ids(defined: dict[Any, None]) -> str:
     listed = ", ".join(shown(d) for d in list(defined)[:IDS_SHOWN]) or "none"
     return listed + (f" and {len(defined) - IDS_SHOWN:,} more" if len(defined) > IDS_SHOWN else "")
-
-
-def exists(payload: Any, tokens: Tokens | None) -> bool:
-    return tokens is not None and pointers.exists(payload, tokens)

@@ -9,7 +9,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists, objects, pointer_to
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, pointer_to
 
 
 class ExactlyOneOf(Keyword):
@@ -27,15 +27,18 @@ class ExactlyOneOf(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
+        groups = [(group, pointers.reader([pointers.parse(p) for p in group])) for group in plan.argument]
 
         def check_exactly_one(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for obj in objects(reached):
-                for group, patterns in groups:
-                    present = [p for p, tokens in zip(group, patterns) if exists(payload, tokens)]
-                    if len(present) == 1 or not listing.wants(rule.id):
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
+                for group, read in groups:
+                    reached_group = read(payload)
+                    if sum(map(bool, reached_group)) == 1 or not listing.wants(rule.id):
                         continue
+                    present = [p for p, values in zip(group, reached_group) if values]
                     counted = "none" if not present else f"{len(present)}: " + ", ".join(code(p) for p in present)
                     found.append(rule.finding(
                         pointer_to(reached, obj),

@@ -8,7 +8,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import NAMES, Check, Reached, names_present, pointer_to
+from registry.validation.keywords.common import NAMES, Check, Reached, held, pointer_to
 
 
 class Exclusive(Keyword):
@@ -29,11 +29,20 @@ class Exclusive(Keyword):
         groups = [tuple(group) for group in plan.argument]
 
         def check_exclusive(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            return [
-                rule.finding(pointer_to(reached, obj, later), hint=f"keep only one of {', '.join(code(p) for p in present)}",
-                             name=code(later), other=code(present[0]))
-                for obj, _, present in names_present(reached, groups)
-                for later in present[1:] if listing.wants(rule.id)
-            ]
+            found = []
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
+                for group in groups:
+                    if held(obj, group) < 2:
+                        continue
+                    present = [name for name in group if name in obj]
+                    found += [
+                        rule.finding(pointer_to(reached, obj, later),
+                                     hint=f"keep only one of {', '.join(code(p) for p in present)}",
+                                     name=code(later), other=code(present[0]))
+                        for later in present[1:] if listing.wants(rule.id)
+                    ]
+            return found
 
         return check_exclusive

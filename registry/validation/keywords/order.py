@@ -8,7 +8,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code, shortened
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import Check, Reached, is_number, objects, pointer_to
+from registry.validation.keywords.common import Check, Reached, is_number, pointer_to
 
 
 class Order(Keyword):
@@ -36,7 +36,9 @@ class Order(Keyword):
 
         def check_order(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for obj in objects(reached):
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
                 for lesser_name, greater_name, allow_equal in pairs:
                     lesser, greater = obj.get(lesser_name), obj.get(greater_name)
                     if not (is_number(lesser) and is_number(greater)):

@@ -30,15 +30,15 @@ class Ref(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        targets = [pointers.parse(p) for p in plan.argument]
+        targets = pointers.reader([pointers.parse(p) for p in plan.argument])
         described = " or ".join(code(p) for p in plan.argument)
 
         def check_refs(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            references = [v for v in reached.values if type(v) is str]
-            if not references:
-                return []
-            defined = dict.fromkeys(v for t in targets for v in pointers.values(payload, t) if hashable(v))
-            if all(reference in defined for reference in references):
+            defined = _defined(targets(payload))
+            for value in reached.values:
+                if type(value) is str and value not in defined:
+                    break
+            else:
                 return []
             candidates = [d for d in defined if isinstance(d, str)]
             found = []
@@ -54,3 +54,13 @@ class Ref(Keyword):
             return found
 
         return check_refs
+
+
+def _defined(reached: list[list[Any]]) -> dict[Any, None]:
+    """The ids defined, in document order. Loops, not comprehensions: this runs on every payload."""
+    defined: dict[Any, None] = {}
+    for values in reached:
+        for value in values:
+            if hashable(value):
+                defined[value] = None
+    return defined

@@ -8,7 +8,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import NAMES, Check, Reached, names_present, pointer_to
+from registry.validation.keywords.common import NAMES, Check, Reached, held, pointer_to
 
 
 class Together(Keyword):
@@ -29,13 +29,21 @@ class Together(Keyword):
         groups = [tuple(group) for group in plan.argument]
 
         def check_together(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            return [
-                rule.finding(pointer_to(reached, obj, missing),
-                             hint=f"add {code(missing)} or remove {', '.join(code(p) for p in present)}",
-                             missing=code(missing), present=" and ".join(code(p) for p in present),
-                             group=" and ".join(code(n) for n in group))
-                for obj, group, present in names_present(reached, groups) if 0 < len(present) < len(group)
-                for missing in group if missing not in obj and listing.wants(rule.id)
-            ]
+            found = []
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
+                for group in groups:
+                    if not 0 < held(obj, group) < len(group):
+                        continue
+                    present = [name for name in group if name in obj]
+                    found += [
+                        rule.finding(pointer_to(reached, obj, missing),
+                                     hint=f"add {code(missing)} or remove {', '.join(code(p) for p in present)}",
+                                     missing=code(missing), present=" and ".join(code(p) for p in present),
+                                     group=" and ".join(code(n) for n in group))
+                        for missing in group if missing not in obj and listing.wants(rule.id)
+                    ]
+            return found
 
         return check_together

@@ -27,13 +27,15 @@ class Unique(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
+        groups = []
+        for group in plan.argument:
+            patterns = [pointers.parse(p) for p in group]
+            groups.append((group, patterns, pointers.reader(patterns)))
 
         def check_unique(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for group, patterns in groups:
-                ids = [identity(v) for t in patterns for v in pointers.values(payload, t) if hashable(v)]
-                if len(set(ids)) == len(ids):
+            for group, patterns, read in groups:
+                if _distinct(read(payload)):
                     continue
                 first_seen: dict[Any, pointers.Path] = {}
                 for path, value in (hit for t in patterns for hit in pointers.expand(payload, t)):
@@ -53,3 +55,15 @@ class Unique(Keyword):
             return found
 
         return check_unique
+
+
+def _distinct(reached: list[list[Any]]) -> bool:
+    """Whether the ids reached are distinct. Loops, not comprehensions: this runs on every payload."""
+    seen = set()
+    count = 0
+    for values in reached:
+        for value in values:
+            if hashable(value):
+                seen.add(identity(value))
+                count += 1
+    return len(seen) == count
