@@ -57,8 +57,20 @@ def advisory_findings(plan: AdvisoryPlan, offering_id: str, payload: Any,
     """The warnings about a valid-looking payload. `misplaced`: pointer patterns of parameters
     the payload sets at a wrong place (the unknown-property finding there says where they
     belong): they are not "left out"."""
-    findings: list[Finding] = []
     reached = plan.places(payload)
+    start = len(plan.ignored)
+    # Most payloads set no ignored parameter: one look at all of them.
+    findings = _ignored(plan, offering_id, payload, reached) if any(reached[:start]) else []
+    for places, warning in plan.unset_defaults:
+        set_somewhere = any(reached[start:start + len(places)])
+        start += len(places)
+        if not set_somewhere and warning.pointer not in misplaced:
+            findings.append(warning)
+    return findings
+
+
+def _ignored(plan: AdvisoryPlan, offering_id: str, payload: Any, reached: list[list[Any]]) -> list[Finding]:
+    findings = []
     for (parameter, reason), values in zip(plan.ignored, reached):
         if not values:
             continue
@@ -67,12 +79,6 @@ def advisory_findings(plan: AdvisoryPlan, offering_id: str, payload: Any,
                 pointers.to_pointer(path), hint=f"remove {_code(parameter.name)}",
                 name=_code(parameter.name), offering=offering_id, reason=reason,
             ))
-    start = len(plan.ignored)
-    for places, warning in plan.unset_defaults:
-        set_somewhere = any(reached[start:start + len(places)])
-        start += len(places)
-        if not set_somewhere and warning.pointer not in misplaced:
-            findings.append(warning)
     return findings
 
 

@@ -11,6 +11,7 @@ registry/validation/keywords/common.py).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -52,9 +53,9 @@ def keyword_findings(prepared: KeywordPlan, payload: Any) -> list[Finding]:
     listing = Listing()
     # A location the payload does not have (no segments, say) is one lookup in the walk
     # that reads them all, and its checks do not run.
-    for (tokens, checks), values in zip(prepared.groups, prepared.locations(payload)):
-        if values:
-            reached = Reached(payload, tokens, values)
-            for check in checks:
-                findings += check(payload, reached, listing)
+    located = prepared.locations(payload)
+    for (tokens, checks), values in zip(itertools.compress(prepared.groups, located), filter(None, located)):
+        reached = Reached(payload, tokens, values)
+        for check in checks:
+            findings += check(payload, reached, listing)
     return listing.close(findings) if findings else findings

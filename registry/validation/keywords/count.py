@@ -9,7 +9,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, hashable
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens
 
 
 class _Counted(NamedTuple):
@@ -27,6 +27,16 @@ class _Counted(NamedTuple):
     condition: str  # how the message says when it applies
     label: str  # how the message names what is counted
     unless_text: str | None  # the `unless` pattern as written, for the hint
+
+    def applies(self, present: tuple[bool, ...]) -> bool:
+        """Whether the entry applies, given which of the patterns are present."""
+        return (self.when is None or present[self.when]) and (self.unless is None or not present[self.unless])
+
+
+class _Tally(NamedTuple):
+    where: int  # the arrays
+    field: str
+    accepted: frozenset[Any]  # the kinds counted
 
 
 class Count(Keyword):
@@ -61,7 +71,7 @@ class Count(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         patterns: dict[Tokens, int] = {}  # each pattern read, by its place among them
-        tallies: dict[tuple[int, str, frozenset[Any]], int] = {}  # (arrays, field, kinds counted) by place
+        tallies: dict[_Tally, int] = {}  # each tally made, by its place among them
 
         def place(pointer: str) -> int:
             return patterns.setdefault(pointers.parse(pointer), len(patterns))
@@ -72,36 +82,22 @@ class Count(Keyword):
             when, unless, where = spec.get("when"), spec.get("unless"), place(spec["in"])
             condition = f" when {code(when)} is given" if when else (f" without {code(unless)}" if unless else "")
             counting.append(_Counted(place(when) if when else None, place(unless) if unless else None,
-                                     tallies.setdefault((where, field, frozenset(accepted)), len(tallies)),
+                                     tallies.setdefault(_Tally(where, field, frozenset(accepted)), len(tallies)),
                                      spec.get("min"), spec.get("max"), where, condition, spec["label"], unless))
-        read = pointers.reader([*patterns, ()])  # the root last: present whatever the payload
-        tokens_at, tallied = list(patterns), list(tallies)
-        # The entries again, for the loop below that runs on every payload: the root's place
-        # for no `when` (always present) and for no `unless` (never absent), bounds that
-        # always hold for no `min` or `max`.
-        root = len(patterns)
-        bounds = [(root if c.when is None else c.when, root if c.unless is None else c.unless, c.unless is None,
-                   c.tally, -1 if c.low is None else c.low, _UNBOUNDED if c.high is None else c.high, c)
-                  for c in counting]
+        read, tokens_at, tallied = pointers.reader(patterns), list(patterns), list(tallies)
+        limits_when: dict[tuple[bool, ...], tuple[tuple[_Tally, float, float], ...]] = {}  # see _limits
 
         def check_count(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            found: list[Finding] = []
             values = read(payload)
-            counts: list[list[int | None] | None] = [None] * len(tallied)  # per tally, the count in each array
-            for when, unless, unconditional, tally, low, high, counted in bounds:
-                if not values[when] or (values[unless] and not unconditional):
-                    continue
-                in_arrays = counts[tally]
-                if in_arrays is None:
-                    in_arrays = counts[tally] = _counts(values[counted.where], *tallied[tally][1:])
-                for position, count in enumerate(in_arrays):
-                    if count is None or low <= count <= high or not listing.wants(cls.rule.id):
-                        continue
-                    # One walk finds the paths of all the arrays at the pattern.
-                    where = counted.where
-                    path = Reached(payload, tokens_at[where], values[where]).path_of(values[where][position])
-                    found.append(_finding(counted, path, count))
-            return found
+            present = tuple(map(bool, values))
+            limits = limits_when.get(present)
+            if limits is None:
+                limits = limits_when.setdefault(present, _limits(counting, tallied, present))
+            for (where, field, accepted), low, high in limits:
+                for array in values[where]:
+                    if type(array) is list and not low <= _count(array, field, accepted) <= high:
+                        return _findings(counting, tallied, tokens_at, payload, values, listing)
+            return []
 
         return check_count
 
@@ -110,20 +106,57 @@ class Count(Keyword):
 _UNBOUNDED = float("inf")
 
 
-def _counts(arrays: list[Any], field: str, accepted: frozenset[Any]) -> list[int | None]:
-    """For each array, how many of its items name one of the kinds `accepted` at `field`
-    (None for a value that is no array). Loops, not comprehensions: this runs on every payload."""
-    counts: list[int | None] = []
-    for array in arrays:
-        if type(array) is not list:
-            counts.append(None)
+def _limits(counting: list[_Counted], tallied: list[_Tally],
+            present: tuple[bool, ...]) -> tuple[tuple[_Tally, float, float], ...]:
+    """The bounds of each tally that the entries applying hold it to, together: every entry
+    holds when each tally lies within them, so a payload is checked one tally at a time,
+    not one entry at a time (sync.so's five entries count three kinds)."""
+    limits: dict[int, tuple[float, float]] = {}
+    for counted in counting:
+        if counted.applies(present):
+            low, high = limits.get(counted.tally, (0, _UNBOUNDED))
+            limits[counted.tally] = (max(low, counted.low or 0),
+                                     min(high, _UNBOUNDED if counted.high is None else counted.high))
+    return tuple((tallied[tally], low, high) for tally, (low, high) in limits.items())
+
+
+def _findings(counting: list[_Counted], tallied: list[_Tally], tokens_at: list[Tokens], payload: Any,
+              values: list[list[Any]], listing: Listing) -> list[Finding]:
+    """The findings of a payload some entry does not hold for, entry by entry."""
+    found: list[Finding] = []
+    present = tuple(map(bool, values))
+    located: dict[int, Reached] = {}  # the arrays at a pattern, whose paths a finding needs: one walk for all
+    for counted in counting:
+        if not counted.applies(present):
             continue
-        count = 0
-        for item in array:
-            if type(item) is dict and hashable(kind := item.get(field)) and kind in accepted:
-                count += 1
-        counts.append(count)
-    return counts
+        low, high, where = counted.low, counted.high, counted.where
+        tally = tallied[counted.tally]
+        for array in values[where]:
+            if type(array) is not list:
+                continue
+            count = _count(array, tally.field, tally.accepted)
+            if (low is None or count >= low) and (high is None or count <= high):
+                continue
+            if not listing.wants(Count.rule.id):
+                continue
+            if where not in located:
+                located[where] = Reached(payload, tokens_at[where], values[where])
+            found.append(_finding(counted, located[where].path_of(array), count))
+    return found
+
+
+def _count(array: list[Any], field: str, accepted: frozenset[Any]) -> int:
+    """How many items of the array name one of the kinds `accepted` at `field`. A loop, not
+    a comprehension, and no test that a kind is hashable: this runs on every payload."""
+    count = 0
+    for item in array:
+        if type(item) is dict:
+            try:
+                if item.get(field) in accepted:
+                    count += 1
+            except TypeError:  # an object or an array there names no kind
+                pass
+    return count
 
 
 def _finding(counted: _Counted, path: pointers.Path, count: int) -> Finding:

@@ -35,7 +35,8 @@ class Unique(Keyword):
         def check_unique(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
             for group, patterns, read in groups:
-                if _distinct(read(payload)):
+                reached_ids = read(payload)
+                if sum(map(len, reached_ids)) < 2 or _distinct(reached_ids):  # mostly none or one id
                     continue
                 first_seen: dict[Any, pointers.Path] = {}
                 for path, value in (hit for t in patterns for hit in pointers.expand(payload, t)):
