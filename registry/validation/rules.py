@@ -20,7 +20,7 @@ from registry.base.findings import Finding, Listing
 from registry.schema.index import index_of
 from registry.schema.tree import Registry, derived
 from registry.validation.keywords import KEYWORDS
-from registry.validation.keywords.common import Check, Reached, Tokens
+from registry.validation.keywords.common import Check, Quiet, Reached, Tokens
 
 
 class KeywordChecks(NamedTuple):
@@ -37,6 +37,9 @@ class KeywordPlan:
 
     groups: tuple[KeywordChecks, ...]
     locations: pointers.Reader
+    # Every check's quiet test (keywords.common.quieted) with the place of its location,
+    # when every check has one: a keyword of one's own may not.
+    quiet: tuple[tuple[int, Quiet], ...] | None
 
 
 @derived
@@ -44,16 +47,24 @@ def keyword_checks(registry: Registry, offering_id: str) -> KeywordPlan:
     """Every rule keyword of the offering prepared into its check, grouped by location."""
     groups = tuple(KeywordChecks(group.tokens, tuple(KEYWORDS[use.keyword].prepare(use) for use in group.uses))
                    for group in index_of(registry, offering_id).keyword_groups)
-    return KeywordPlan(groups, pointers.reader([group.tokens for group in groups]))
+    quiet = tuple((place, getattr(check, "quiet", None)) for place, group in enumerate(groups) for check in group.checks)
+    return KeywordPlan(groups, pointers.reader([group.tokens for group in groups]),
+                       quiet if all(test for _, test in quiet) else None)  # type: ignore[arg-type]
 
 
 def keyword_findings(prepared: KeywordPlan, payload: Any) -> list[Finding]:
     """What the payload breaks of the offering's rule keywords."""
-    findings: list[Finding] = []
-    listing = Listing()
     # A location the payload does not have (no segments, say) is one lookup in the walk
     # that reads them all, and its checks do not run.
     located = prepared.locations(payload)
+    if prepared.quiet is not None:
+        for place, quiet in prepared.quiet:
+            if located[place] and not quiet(payload, located[place]):
+                break
+        else:
+            return []  # every rule is quiet: most payloads
+    findings: list[Finding] = []
+    listing = Listing()
     for (tokens, checks), values in zip(itertools.compress(prepared.groups, located), filter(None, located)):
         reached = Reached(payload, tokens, values)
         for check in checks:

@@ -48,6 +48,20 @@ class Reached:
 
 # A prepared rule: (the whole payload, what its location reaches, the listing) -> findings
 Check = Callable[[Any, Reached, Listing], list[Finding]]
+# Whether a rule finds nothing: (the whole payload, the values its location reaches) -> bool
+Quiet = Callable[[Any, Sequence[Any]], bool]
+
+
+def quieted(quiet: Quiet, findings: Check) -> Check:
+    """The check that asks `quiet` first and works out `findings` only when it says no.
+    The rule engine also asks `check.quiet` alone: for a payload every rule is quiet on
+    (most payloads), it builds no Reached, no Listing and no list of findings."""
+
+    def check(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+        return [] if quiet(payload, reached.values) else findings(payload, reached, listing)
+
+    check.quiet = quiet  # type: ignore[attr-defined]
+    return check
 
 
 def held(obj: dict[str, Any], names: tuple[str, ...]) -> int:

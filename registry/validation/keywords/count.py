@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from registry.base import pointers
@@ -9,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, quieted
 
 
 class _Counted(NamedTuple):
@@ -87,7 +88,7 @@ class Count(Keyword):
         read, tokens_at, tallied = pointers.reader(patterns), list(patterns), list(tallies)
         limits_when: dict[tuple[bool, ...], tuple[tuple[_Tally, float, float], ...]] = {}  # see _limits
 
-        def check_count(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+        def quiet_count(payload: Any, _: Sequence[Any]) -> bool:
             values = read(payload)
             present = tuple(map(bool, values))
             limits = limits_when.get(present)
@@ -96,10 +97,13 @@ class Count(Keyword):
             for (where, field, accepted), low, high in limits:
                 for array in values[where]:
                     if type(array) is list and not low <= _count(array, field, accepted) <= high:
-                        return _findings(counting, tallied, tokens_at, payload, values, listing)
-            return []
+                        return False
+            return True
 
-        return check_count
+        def check_count(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+            return _findings(counting, tallied, tokens_at, payload, read(payload), listing)
+
+        return quieted(quiet_count, check_count)
 
 
 # More than any array holds.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import NAMES, Check, Reached, held, pointer_to
+from registry.validation.keywords.common import NAMES, Check, Reached, held, pointer_to, quieted
 
 
 class Exclusive(Keyword):
@@ -28,6 +29,14 @@ class Exclusive(Keyword):
         rule = cls.rule
         groups = [tuple(group) for group in plan.argument]
 
+        def quiet_exclusive(payload: Any, objects: Sequence[Any]) -> bool:
+            for obj in objects:
+                if type(obj) is dict:
+                    for group in groups:
+                        if held(obj, group) > 1:
+                            return False
+            return True
+
         def check_exclusive(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
             for obj in reached.values:
@@ -45,4 +54,4 @@ class Exclusive(Keyword):
                     ]
             return found
 
-        return check_exclusive
+        return quieted(quiet_exclusive, check_exclusive)

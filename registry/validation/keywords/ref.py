@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base import pointers
@@ -11,7 +12,7 @@ from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
 from registry.schema.tree import closest
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, ids, shown
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, ids, quieted, shown
 
 
 class Ref(Keyword):
@@ -33,13 +34,15 @@ class Ref(Keyword):
         targets = pointers.reader([pointers.parse(p) for p in plan.argument])
         described = " or ".join(code(p) for p in plan.argument)
 
+        def quiet_refs(payload: Any, references: Sequence[Any]) -> bool:
+            defined = _defined(targets(payload))
+            for value in references:
+                if type(value) is str and value not in defined:
+                    return False
+            return True
+
         def check_refs(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             defined = _defined(targets(payload))
-            for value in reached.values:
-                if type(value) is str and value not in defined:
-                    break
-            else:
-                return []
             candidates = [d for d in defined if isinstance(d, str)]
             found = []
             for path, value in pointers.expand(payload, plan.tokens):
@@ -53,7 +56,7 @@ class Ref(Keyword):
                     ))
             return found
 
-        return check_refs
+        return quieted(quiet_refs, check_refs)
 
 
 def _defined(reached: list[list[Any]]) -> dict[Any, None]:

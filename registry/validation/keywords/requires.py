@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base import pointers
@@ -9,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, quieted
 
 
 class Requires(Keyword):
@@ -33,6 +34,13 @@ class Requires(Keyword):
         # Read together: the `if` of each requirement, then its `then`.
         read = pointers.reader([pointers.parse(p) for requirement in requirements for p in requirement])
 
+        def quiet_requires(payload: Any, _: Sequence[Any]) -> bool:
+            values = read(payload)
+            for present, then_present in zip(values[::2], values[1::2]):
+                if present and not then_present:
+                    return False
+            return True
+
         def check_requires(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             values = read(payload)
             found = []
@@ -41,4 +49,4 @@ class Requires(Keyword):
                     found.append(rule.finding(then, then=code(then), if_=code(if_)))
             return found
 
-        return check_requires
+        return quieted(quiet_requires, check_requires)

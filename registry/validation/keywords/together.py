@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import NAMES, Check, Reached, held, pointer_to
+from registry.validation.keywords.common import NAMES, Check, Reached, held, pointer_to, quieted
 
 
 class Together(Keyword):
@@ -28,6 +29,14 @@ class Together(Keyword):
         rule = cls.rule
         groups = [tuple(group) for group in plan.argument]
 
+        def quiet_together(payload: Any, objects: Sequence[Any]) -> bool:
+            for obj in objects:
+                if type(obj) is dict:
+                    for group in groups:
+                        if 0 < held(obj, group) < len(group):
+                            return False
+            return True
+
         def check_together(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
             for obj in reached.values:
@@ -46,4 +55,4 @@ class Together(Keyword):
                     ]
             return found
 
-        return check_together
+        return quieted(quiet_together, check_together)

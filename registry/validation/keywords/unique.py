@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base import pointers
@@ -9,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, identity, shown
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, identity, quieted, shown
 
 
 class Unique(Keyword):
@@ -32,11 +33,17 @@ class Unique(Keyword):
             patterns = [pointers.parse(p) for p in group]
             groups.append((group, patterns, pointers.reader(patterns)))
 
+        def quiet_unique(payload: Any, _: Sequence[Any]) -> bool:
+            for _, _, read in groups:
+                reached_ids = read(payload)
+                if sum(map(len, reached_ids)) > 1 and not _distinct(reached_ids):  # mostly none or one id
+                    return False
+            return True
+
         def check_unique(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
             for group, patterns, read in groups:
-                reached_ids = read(payload)
-                if sum(map(len, reached_ids)) < 2 or _distinct(reached_ids):  # mostly none or one id
+                if _distinct(read(payload)):
                     continue
                 first_seen: dict[Any, pointers.Path] = {}
                 for path, value in (hit for t in patterns for hit in pointers.expand(payload, t)):
@@ -55,7 +62,7 @@ class Unique(Keyword):
                     ))
             return found
 
-        return check_unique
+        return quieted(quiet_unique, check_unique)
 
 
 def _distinct(reached: list[list[Any]]) -> bool:
