@@ -129,42 +129,56 @@ _WRITTEN_OUT_DEPTH = 16
 def _reader(patterns: tuple[tuple[str, ...], ...]) -> Reader:
     if any(len(tokens) > _WRITTEN_OUT_DEPTH for tokens in patterns):
         return lambda document: [values(document, tokens) for tokens in patterns]
-    tree: dict[str, Any] = {}  # token -> (the places of the patterns that end there, tree below)
+    tree: dict[str, Any] = {}  # token -> [the place of the first pattern that ends there, tree below]
+    ending = list(range(len(patterns)))  # each pattern's first place: equal patterns are read once
     for place, tokens in enumerate(patterns):
-        level = tree
-        for depth, token in enumerate(tokens):
-            ends, level = level.setdefault(token, ([], {}))
-            if depth == len(tokens) - 1:
-                ends.append(place)
-    whole = [place for place, tokens in enumerate(patterns) if not tokens]
-    namespace: dict[str, Any] = {}
-    source = "\n".join(_walk_source(tree, len(patterns), whole))
-    exec(compile(source, "<pointer patterns>", "exec"), namespace)  # noqa: S102 - the tokens are written as literals
+        level, node = tree, None
+        for token in tokens:
+            node = level.setdefault(token, [None, {}])
+            level = node[1]
+        if node is None:
+            ending[place] = patterns.index(())
+        else:
+            if node[0] is None:
+                node[0] = place
+            ending[place] = node[0]
+    lines = ["def values(value0):"]
+    lines += [f"    found{place} = [value0]" if not patterns[place] else f"    found{place} = NOTHING"
+              for place in sorted(set(ending))]
+    lines += _steps_source(tree, 0, "    ", False)
+    lines.append(f"    return [{', '.join(f'found{place}' for place in ending)}]")
+    namespace: dict[str, Any] = {"NOTHING": ()}
+    exec(compile("\n".join(lines), "<pointer patterns>", "exec"), namespace)  # noqa: S102 - the tokens are written as literals
     return namespace["values"]
 
 
-def _walk_source(tree: dict[str, Any], count: int, whole: list[int]) -> list[str]:
-    """`values(document)` for the patterns of `tree` as Python source: `found{place}` holds
-    what the pattern at `place` reaches, `value{depth}` the value a walk is at."""
-    lines = ["def values(value0):"]
-    lines += [f"    found{place} = [value0]" if place in whole else f"    found{place} = []" for place in range(count)]
-    lines += _steps_source(tree, 0, "    ")
-    lines.append(f"    return [{', '.join(f'found{place}' for place in range(count))}]")
-    return lines
-
-
-def _steps_source(tree: dict[str, Any], depth: int, indent: str) -> list[str]:
-    at, below = f"value{depth}", f"value{depth + 1}"
+def _steps_source(tree: dict[str, Any], depth: int, indent: str, in_loop: bool) -> list[str]:
+    """The walk below `value{depth}` as Python source. `found{place}` holds what the pattern
+    first at `place` reaches: NOTHING (shared, empty) until it reaches something, a list of
+    one value for a pattern without `*`, and a list made when the walk enters the first `*`
+    on its way for one with."""
+    at, below, inner = f"value{depth}", f"value{depth + 1}", indent + "    "
     lines = []
-    for token, (ends, subtree) in tree.items():
-        inner = indent + "    "
+    for token, (place, subtree) in tree.items():
         if token == "*":
-            lines += [f"{indent}for {below} in ({at}.values() if type({at}) is dict else {at} if type({at}) is list else ()):"]
+            if not in_loop:
+                lines += [f"{indent}found{p} = []" for p in _ending_below(place, subtree)]
+            lines.append(f"{indent}for {below} in ({at}.values() if type({at}) is dict else {at} if type({at}) is list else ()):")
         elif is_index(token):
             lines += [f"{indent}if type({at}) is dict and {token!r} in {at} or type({at}) is list and {int(token)} < len({at}):",
                       f"{inner}{below} = {at}[{token!r} if type({at}) is dict else {int(token)}]"]
         else:
             lines += [f"{indent}if type({at}) is dict and {token!r} in {at}:", f"{inner}{below} = {at}[{token!r}]"]
-        lines += [f"{inner}found{place}.append({below})" for place in ends]
-        lines += _steps_source(subtree, depth + 1, inner)
+        looping = in_loop or token == "*"
+        if place is not None:
+            lines.append(f"{inner}found{place}.append({below})" if looping else f"{inner}found{place} = [{below}]")
+        lines += _steps_source(subtree, depth + 1, inner, looping)
     return lines
+
+
+def _ending_below(place: int | None, tree: dict[str, Any]) -> list[int]:
+    """The places of the patterns that end at a node (`place`) or below it (`tree`)."""
+    found = [] if place is None else [place]
+    for below_place, subtree in tree.values():
+        found += _ending_below(below_place, subtree)
+    return found

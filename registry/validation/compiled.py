@@ -40,7 +40,7 @@ class CompiledOffering:
 
     def check(self, payload: dict[str, Any]) -> Report:
         """Every finding about a payload (JSON data, an object) for this offering."""
-        findings = self.schema_findings(payload)
+        findings = [] if self._satisfies_schema(payload) else self.schema_findings(payload)
         if findings:
             misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
             # A value the schema already rejects (an empty `refId`) is one problem: the
@@ -54,6 +54,14 @@ class CompiledOffering:
         if len(findings) > 1:
             findings.sort(key=_reading_order)
         return Report(self.offering.id, tuple(findings))
+
+    def _satisfies_schema(self, payload: Any) -> bool:
+        """jsonschema-rs's verdict alone, the common case asked first: a payload it rejects
+        (or cannot take) is explained by schema_findings, which asks it again."""
+        try:
+            return bool(self.fast.is_valid(payload))
+        except ValueError:
+            return False
 
     def schema_findings(self, payload: Any) -> list[Finding]:
         """What the payload breaks of the offering's JSON Schema."""

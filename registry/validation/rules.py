@@ -36,10 +36,11 @@ class KeywordPlan:
     locations read together (registry.base.pointers.reader)."""
 
     groups: tuple[KeywordChecks, ...]
+    # The group's locations, then the patterns the quiet tests read.
     locations: pointers.Reader
-    # Every check's quiet test (keywords.common.quieted) with the place of its location,
-    # when every check has one: a keyword of one's own may not.
-    quiet: tuple[tuple[int, Quiet], ...] | None
+    # Every check's quiet test (keywords.common.quieted), the place of its location and
+    # those of the patterns it reads, when every check has one: a keyword of one's own may not.
+    quiet: tuple[tuple[Quiet, int, slice], ...] | None
 
 
 @derived
@@ -47,9 +48,15 @@ def keyword_checks(registry: Registry, offering_id: str) -> KeywordPlan:
     """Every rule keyword of the offering prepared into its check, grouped by location."""
     groups = tuple(KeywordChecks(group.tokens, tuple(KEYWORDS[use.keyword].prepare(use) for use in group.uses))
                    for group in index_of(registry, offering_id).keyword_groups)
-    quiet = tuple((place, getattr(check, "quiet", None)) for place, group in enumerate(groups) for check in group.checks)
-    return KeywordPlan(groups, pointers.reader([group.tokens for group in groups]),
-                       quiet if all(test for _, test in quiet) else None)  # type: ignore[arg-type]
+    patterns = [group.tokens for group in groups]
+    quiet = []
+    for place, group in enumerate(groups):
+        for check in group.checks:
+            reads = getattr(check, "reads", ())
+            quiet.append((getattr(check, "quiet", None), place, slice(len(patterns), len(patterns) + len(reads))))
+            patterns += reads
+    every_quiet = all(test for test, _, _ in quiet)
+    return KeywordPlan(groups, pointers.reader(patterns), tuple(quiet) if every_quiet else None)  # type: ignore[arg-type]
 
 
 def keyword_findings(prepared: KeywordPlan, payload: Any) -> list[Finding]:
@@ -58,8 +65,8 @@ def keyword_findings(prepared: KeywordPlan, payload: Any) -> list[Finding]:
     # that reads them all, and its checks do not run.
     located = prepared.locations(payload)
     if prepared.quiet is not None:
-        for place, quiet in prepared.quiet:
-            if located[place] and not quiet(payload, located[place]):
+        for quiet, place, reads in prepared.quiet:
+            if located[place] and not quiet(payload, located[place], located[reads]):
                 break
         else:
             return []  # every rule is quiet: most payloads

@@ -48,19 +48,24 @@ class Reached:
 
 # A prepared rule: (the whole payload, what its location reaches, the listing) -> findings
 Check = Callable[[Any, Reached, Listing], list[Finding]]
-# Whether a rule finds nothing: (the whole payload, the values its location reaches) -> bool
-Quiet = Callable[[Any, Sequence[Any]], bool]
+# Whether a rule finds nothing: (the whole payload, the values its location reaches, the
+# values each of the patterns it reads reaches) -> bool
+Quiet = Callable[[Any, Sequence[Any], Sequence[list[Any]]], bool]
 
 
-def quieted(quiet: Quiet, findings: Check) -> Check:
-    """The check that asks `quiet` first and works out `findings` only when it says no.
-    The rule engine also asks `check.quiet` alone: for a payload every rule is quiet on
-    (most payloads), it builds no Reached, no Listing and no list of findings."""
+def quieted(quiet: Quiet, findings: Check, reads: Sequence[Tokens] = ()) -> Check:
+    """The check that asks `quiet` first and works out `findings` only when it says no;
+    `reads`: the patterns (from the root) whose values `quiet` is given.
+
+    The rule engine also asks `check.quiet` alone, its `check.reads` read in the walk that
+    reads the locations: for a payload every rule is quiet on (most payloads), it walks
+    the payload once and builds no Reached, no Listing and no list of findings."""
+    read = pointers.reader(reads)
 
     def check(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-        return [] if quiet(payload, reached.values) else findings(payload, reached, listing)
+        return [] if quiet(payload, reached.values, read(payload)) else findings(payload, reached, listing)
 
-    check.quiet = quiet  # type: ignore[attr-defined]
+    check.quiet, check.reads = quiet, tuple(reads)  # type: ignore[attr-defined]
     return check
 
 

@@ -88,8 +88,7 @@ class Count(Keyword):
         read, tokens_at, tallied = pointers.reader(patterns), list(patterns), list(tallies)
         limits_when: dict[tuple[bool, ...], tuple[tuple[_Tally, float, float], ...]] = {}  # see _limits
 
-        def quiet_count(payload: Any, _: Sequence[Any]) -> bool:
-            values = read(payload)
+        def quiet_count(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
             present = tuple(map(bool, values))
             limits = limits_when.get(present)
             if limits is None:
@@ -103,7 +102,7 @@ class Count(Keyword):
         def check_count(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             return _findings(counting, tallied, tokens_at, payload, read(payload), listing)
 
-        return quieted(quiet_count, check_count)
+        return quieted(quiet_count, check_count, tokens_at)
 
 
 # More than any array holds.

@@ -10,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, pointer_to, quieted
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, pointer_to, quieted
 
 
 class ExactlyOneOf(Keyword):
@@ -28,13 +28,18 @@ class ExactlyOneOf(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        groups = [(group, pointers.reader([pointers.parse(p) for p in group])) for group in plan.argument]
+        groups = []
+        reads: list[Tokens] = []  # the patterns of every group, one group after the other
+        for group in plan.argument:
+            patterns = [pointers.parse(p) for p in group]
+            groups.append((group, pointers.reader(patterns), slice(len(reads), len(reads) + len(patterns))))
+            reads += patterns
 
-        def quiet_exactly_one(payload: Any, objects: Sequence[Any]) -> bool:
+        def quiet_exactly_one(payload: Any, objects: Sequence[Any], values: Sequence[list[Any]]) -> bool:
             for obj in objects:
                 if type(obj) is dict:
-                    for _, read in groups:
-                        if sum(map(bool, read(payload))) != 1:
+                    for *_, group_values in groups:
+                        if sum(map(bool, values[group_values])) != 1:
                             return False
             return True
 
@@ -43,7 +48,7 @@ class ExactlyOneOf(Keyword):
             for obj in reached.values:
                 if type(obj) is not dict:
                     continue
-                for group, read in groups:
+                for group, read, _ in groups:
                     reached_group = read(payload)
                     if sum(map(bool, reached_group)) == 1 or not listing.wants(rule.id):
                         continue
@@ -56,4 +61,4 @@ class ExactlyOneOf(Keyword):
                     ))
             return found
 
-        return quieted(quiet_exactly_one, check_exactly_one)
+        return quieted(quiet_exactly_one, check_exactly_one, reads)

@@ -35,7 +35,7 @@ class Order(Keyword):
         rule = cls.rule
         pairs = [(p["lesser"], p["greater"], p["allowEqual"]) for p in plan.argument]
 
-        def quiet_order(payload: Any, objects: Sequence[Any]) -> bool:
+        def quiet_order(payload: Any, objects: Sequence[Any], _: Sequence[list[Any]]) -> bool:
             for obj in objects:
                 if type(obj) is dict:
                     for lesser_name, greater_name, allow_equal in pairs:

@@ -31,11 +31,12 @@ class Ref(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        targets = pointers.reader([pointers.parse(p) for p in plan.argument])
+        target_patterns = [pointers.parse(p) for p in plan.argument]
+        targets = pointers.reader(target_patterns)
         described = " or ".join(code(p) for p in plan.argument)
 
-        def quiet_refs(payload: Any, references: Sequence[Any]) -> bool:
-            defined = _defined(targets(payload))
+        def quiet_refs(payload: Any, references: Sequence[Any], at_targets: Sequence[list[Any]]) -> bool:
+            defined = _defined(at_targets)
             for value in references:
                 if type(value) is str and value not in defined:
                     return False
@@ -56,10 +57,10 @@ class Ref(Keyword):
                     ))
             return found
 
-        return quieted(quiet_refs, check_refs)
+        return quieted(quiet_refs, check_refs, target_patterns)
 
 
-def _defined(reached: list[list[Any]]) -> dict[Any, None]:
+def _defined(reached: Sequence[list[Any]]) -> dict[Any, None]:
     """The ids defined, in document order. Loops, not comprehensions: this runs on every payload."""
     defined: dict[Any, None] = {}
     for values in reached:

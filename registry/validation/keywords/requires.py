@@ -32,10 +32,10 @@ class Requires(Keyword):
         rule = cls.rule
         requirements = [(r["if"], r["then"]) for r in plan.argument]
         # Read together: the `if` of each requirement, then its `then`.
-        read = pointers.reader([pointers.parse(p) for requirement in requirements for p in requirement])
+        patterns = [pointers.parse(p) for requirement in requirements for p in requirement]
+        read = pointers.reader(patterns)
 
-        def quiet_requires(payload: Any, _: Sequence[Any]) -> bool:
-            values = read(payload)
+        def quiet_requires(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
             for present, then_present in zip(values[::2], values[1::2]):
                 if present and not then_present:
                     return False
@@ -49,4 +49,4 @@ class Requires(Keyword):
                     found.append(rule.finding(then, then=code(then), if_=code(if_)))
             return found
 
-        return quieted(quiet_requires, check_requires)
+        return quieted(quiet_requires, check_requires, patterns)

@@ -29,7 +29,7 @@ class Together(Keyword):
         rule = cls.rule
         groups = [tuple(group) for group in plan.argument]
 
-        def quiet_together(payload: Any, objects: Sequence[Any]) -> bool:
+        def quiet_together(payload: Any, objects: Sequence[Any], _: Sequence[list[Any]]) -> bool:
             for obj in objects:
                 if type(obj) is dict:
                     for group in groups:

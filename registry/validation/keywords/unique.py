@@ -10,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, identity, quieted, shown
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, hashable, identity, quieted, shown
 
 
 class Unique(Keyword):
@@ -29,20 +29,22 @@ class Unique(Keyword):
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         groups = []
+        reads: list[Tokens] = []  # the patterns of every group, one group after the other
         for group in plan.argument:
             patterns = [pointers.parse(p) for p in group]
-            groups.append((group, patterns, pointers.reader(patterns)))
+            groups.append((group, patterns, pointers.reader(patterns), slice(len(reads), len(reads) + len(patterns))))
+            reads += patterns
 
-        def quiet_unique(payload: Any, _: Sequence[Any]) -> bool:
-            for _, _, read in groups:
-                reached_ids = read(payload)
+        def quiet_unique(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
+            for *_, group_values in groups:
+                reached_ids = values[group_values]
                 if sum(map(len, reached_ids)) > 1 and not _distinct(reached_ids):  # mostly none or one id
                     return False
             return True
 
         def check_unique(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for group, patterns, read in groups:
+            for group, patterns, read, _ in groups:
                 if _distinct(read(payload)):
                     continue
                 first_seen: dict[Any, pointers.Path] = {}
@@ -62,7 +64,7 @@ class Unique(Keyword):
                     ))
             return found
 
-        return quieted(quiet_unique, check_unique)
+        return quieted(quiet_unique, check_unique, reads)
 
 
 def _distinct(reached: list[list[Any]]) -> bool:
