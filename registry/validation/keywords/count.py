@@ -86,14 +86,14 @@ class Count(Keyword):
                                      tallies.setdefault(_Tally(where, field, frozenset(accepted)), len(tallies)),
                                      spec.get("min"), spec.get("max"), where, condition, spec["label"], unless))
         read, tokens_at, tallied = pointers.reader(patterns), list(patterns), list(tallies)
-        limits_when: dict[tuple[bool, ...], tuple[tuple[_Tally, float, float], ...]] = {}  # see _limits
+        limits_when: dict[tuple[bool, ...], tuple[_Limit, ...]] = {}  # see _limits
 
         def quiet_count(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
             present = tuple(map(bool, values))
             limits = limits_when.get(present)
             if limits is None:
                 limits = limits_when.setdefault(present, _limits(counting, tallied, present))
-            for (where, field, accepted), low, high in limits:
+            for where, field, accepted, low, high in limits:
                 for array in values[where]:
                     if type(array) is list and not low <= _count(array, field, accepted) <= high:
                         return False
@@ -109,8 +109,11 @@ class Count(Keyword):
 _UNBOUNDED = float("inf")
 
 
-def _limits(counting: list[_Counted], tallied: list[_Tally],
-            present: tuple[bool, ...]) -> tuple[tuple[_Tally, float, float], ...]:
+# A tally and its bounds: (arrays, field, kinds counted, low, high)
+_Limit = tuple[int, str, frozenset[Any], float, float]
+
+
+def _limits(counting: list[_Counted], tallied: list[_Tally], present: tuple[bool, ...]) -> tuple[_Limit, ...]:
     """The bounds of each tally that the entries applying hold it to, together: every entry
     holds when each tally lies within them, so a payload is checked one tally at a time,
     not one entry at a time (sync.so's five entries count three kinds)."""
@@ -120,7 +123,7 @@ def _limits(counting: list[_Counted], tallied: list[_Tally],
             low, high = limits.get(counted.tally, (0, _UNBOUNDED))
             limits[counted.tally] = (max(low, counted.low or 0),
                                      min(high, _UNBOUNDED if counted.high is None else counted.high))
-    return tuple((tallied[tally], low, high) for tally, (low, high) in limits.items())
+    return tuple((*tallied[tally], low, high) for tally, (low, high) in limits.items())
 
 
 def _findings(counting: list[_Counted], tallied: list[_Tally], tokens_at: list[Tokens], payload: Any,
