@@ -30,15 +30,17 @@ class ExactlyOneOf(Keyword):
         rule = cls.rule
         groups = []
         reads: list[Tokens] = []  # the patterns of every group, one group after the other
+        group_reads = []  # where each group's are among them
         for group in plan.argument:
             patterns = [pointers.parse(p) for p in group]
-            groups.append((group, pointers.reader(patterns), slice(len(reads), len(reads) + len(patterns))))
+            groups.append((group, pointers.reader(patterns)))
+            group_reads.append(slice(len(reads), len(reads) + len(patterns)))
             reads += patterns
 
         def quiet_exactly_one(payload: Any, objects: Sequence[Any], values: Sequence[list[Any]]) -> bool:
             for obj in objects:
                 if type(obj) is dict:
-                    for *_, group_values in groups:
+                    for group_values in group_reads:
                         if sum(map(bool, values[group_values])) != 1:
                             return False
             return True
@@ -48,7 +50,7 @@ class ExactlyOneOf(Keyword):
             for obj in reached.values:
                 if type(obj) is not dict:
                     continue
-                for group, read, _ in groups:
+                for group, read in groups:
                     reached_group = read(payload)
                     if sum(map(bool, reached_group)) == 1 or not listing.wants(rule.id):
                         continue

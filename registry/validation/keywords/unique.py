@@ -30,13 +30,15 @@ class Unique(Keyword):
         rule = cls.rule
         groups = []
         reads: list[Tokens] = []  # the patterns of every group, one group after the other
+        group_reads = []  # where each group's are among them
         for group in plan.argument:
             patterns = [pointers.parse(p) for p in group]
-            groups.append((group, patterns, pointers.reader(patterns), slice(len(reads), len(reads) + len(patterns))))
+            groups.append((group, patterns, pointers.reader(patterns)))
+            group_reads.append(slice(len(reads), len(reads) + len(patterns)))
             reads += patterns
 
         def quiet_unique(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
-            for *_, group_values in groups:
+            for group_values in group_reads:
                 reached_ids = values[group_values]
                 if sum(map(len, reached_ids)) > 1 and not _distinct(reached_ids):  # mostly none or one id
                     return False
@@ -44,7 +46,7 @@ class Unique(Keyword):
 
         def check_unique(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for group, patterns, read, _ in groups:
+            for group, patterns, read in groups:
                 if _distinct(read(payload)):
                     continue
                 first_seen: dict[Any, pointers.Path] = {}
