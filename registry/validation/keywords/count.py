@@ -10,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, quieted
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, quieted, read_each
 
 
 class _Counted(NamedTuple):
@@ -85,7 +85,7 @@ class Count(Keyword):
             counting.append(_Counted(place(when) if when else None, place(unless) if unless else None,
                                      tallies.setdefault(_Tally(where, field, frozenset(accepted)), len(tallies)),
                                      spec.get("min"), spec.get("max"), where, condition, spec["label"], unless))
-        read, tokens_at, tallied = pointers.reader(patterns), list(patterns), list(tallies)
+        tokens_at, tallied = list(patterns), list(tallies)
         limits_when: dict[tuple[bool, ...], tuple[_Limit, ...]] = {}  # see _limits
 
         def quiet_count(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
@@ -100,7 +100,7 @@ class Count(Keyword):
             return True
 
         def check_count(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            return _findings(counting, tallied, tokens_at, payload, read(payload), listing)
+            return _findings(counting, tallied, tokens_at, payload, read_each(payload, tokens_at), listing)
 
         return quieted(quiet_count, check_count, tokens_at)
 

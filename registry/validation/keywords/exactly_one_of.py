@@ -10,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, pointer_to, quieted
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, pointer_to, quieted, read_each
 
 
 class ExactlyOneOf(Keyword):
@@ -33,7 +33,7 @@ class ExactlyOneOf(Keyword):
         group_reads = []  # where each group's are among them
         for group in plan.argument:
             patterns = [pointers.parse(p) for p in group]
-            groups.append((group, pointers.reader(patterns)))
+            groups.append((group, patterns))
             group_reads.append(slice(len(reads), len(reads) + len(patterns)))
             reads += patterns
 
@@ -50,8 +50,8 @@ class ExactlyOneOf(Keyword):
             for obj in reached.values:
                 if type(obj) is not dict:
                     continue
-                for group, read in groups:
-                    reached_group = read(payload)
+                for group, patterns in groups:
+                    reached_group = read_each(payload, patterns)
                     if sum(map(bool, reached_group)) == 1 or not listing.wants(rule.id):
                         continue
                     present = [p for p, values in zip(group, reached_group) if values]

@@ -12,7 +12,7 @@ from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
 from registry.schema.tree import closest
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, ids, quieted, shown
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, ids, quieted, read_each, shown
 
 
 class Ref(Keyword):
@@ -32,7 +32,6 @@ class Ref(Keyword):
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
         target_patterns = [pointers.parse(p) for p in plan.argument]
-        targets = pointers.reader(target_patterns)
         described = " or ".join(code(p) for p in plan.argument)
 
         def quiet_refs(payload: Any, references: Sequence[Any], at_targets: Sequence[list[Any]]) -> bool:
@@ -43,7 +42,7 @@ class Ref(Keyword):
             return True
 
         def check_refs(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            defined = _defined(targets(payload))
+            defined = _defined(read_each(payload, target_patterns))
             candidates = [d for d in defined if isinstance(d, str)]
             found = []
             for path, value in pointers.expand(payload, plan.tokens):

@@ -10,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, quieted
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, quieted, read_each
 
 
 class Requires(Keyword):
@@ -33,7 +33,6 @@ class Requires(Keyword):
         requirements = [(r["if"], r["then"]) for r in plan.argument]
         # Read together: the `if` of each requirement, then its `then`.
         patterns = [pointers.parse(p) for requirement in requirements for p in requirement]
-        read = pointers.reader(patterns)
 
         def quiet_requires(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
             for present, then_present in zip(values[::2], values[1::2]):
@@ -42,7 +41,7 @@ class Requires(Keyword):
             return True
 
         def check_requires(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            values = read(payload)
+            values = read_each(payload, patterns)
             found = []
             for (if_, then), present, then_present in zip(requirements, values[::2], values[1::2]):
                 if present and not then_present and listing.wants(rule.id):

@@ -10,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, hashable, identity, quieted, shown
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, hashable, identity, quieted, read_each, shown
 
 
 class Unique(Keyword):
@@ -33,7 +33,7 @@ class Unique(Keyword):
         group_reads = []  # where each group's are among them
         for group in plan.argument:
             patterns = [pointers.parse(p) for p in group]
-            groups.append((group, patterns, pointers.reader(patterns)))
+            groups.append((group, patterns))
             group_reads.append(slice(len(reads), len(reads) + len(patterns)))
             reads += patterns
 
@@ -46,8 +46,8 @@ class Unique(Keyword):
 
         def check_unique(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for group, patterns, read in groups:
-                if _distinct(read(payload)):
+            for group, patterns in groups:
+                if _distinct(read_each(payload, patterns)):
                     continue
                 first_seen: dict[Any, pointers.Path] = {}
                 for path, value in (hit for t in patterns for hit in pointers.expand(payload, t)):
