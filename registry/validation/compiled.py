@@ -59,7 +59,7 @@ class CompiledOffering:
         """jsonschema-rs's verdict alone, the common case asked first: a payload it rejects
         (or cannot take) is explained by schema_findings, which asks it again."""
         try:
-            return bool(self.fast.is_valid(payload))
+            return self.fast.is_valid(payload)  # type: ignore[no-any-return]
         except ValueError:
             return False
 
