@@ -11,7 +11,6 @@ registry/validation/keywords/common.py).
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -38,9 +37,10 @@ class KeywordPlan:
     groups: tuple[KeywordChecks, ...]
     # The group's locations, then the patterns the quiet tests read.
     locations: pointers.Reader
-    # Every check's quiet test (keywords.common.quieted), the place of its location and
-    # those of the patterns it reads, when every check has one: a keyword of one's own may not.
-    quiet: tuple[tuple[Quiet, int, slice], ...] | None
+    # Every check's position among them, quiet test (keywords.common.quieted), the place of
+    # its location and those of the patterns it reads, when every check has a quiet test: a
+    # keyword of one's own may not.
+    quiet: tuple[tuple[int, Quiet, int, slice], ...] | None
 
 
 @derived
@@ -53,9 +53,9 @@ def keyword_checks(registry: Registry, offering_id: str) -> KeywordPlan:
     for place, group in enumerate(groups):
         for check in group.checks:
             reads = getattr(check, "reads", ())
-            quiet.append((getattr(check, "quiet", None), place, slice(len(patterns), len(patterns) + len(reads))))
+            quiet.append((len(quiet), getattr(check, "quiet", None), place, slice(len(patterns), len(patterns) + len(reads))))
             patterns += reads
-    every_quiet = all(test for test, _, _ in quiet)
+    every_quiet = all(test for _, test, _, _ in quiet)
     return KeywordPlan(groups, pointers.reader(patterns), tuple(quiet) if every_quiet else None)  # type: ignore[arg-type]
 
 
@@ -64,16 +64,28 @@ def keyword_findings(prepared: KeywordPlan, payload: Any) -> list[Finding]:
     # A location the payload does not have (no segments, say) is one lookup in the walk
     # that reads them all, and its checks do not run.
     located = prepared.locations(payload)
-    if prepared.quiet is not None:
-        for quiet, place, reads in prepared.quiet:
-            if located[place] and not quiet(payload, located[place], located[reads]):
-                break
-        else:
-            return []  # every rule is quiet: most payloads
+    loud = _first_loud(prepared, payload, located)
+    if loud is None:
+        return []  # every rule is quiet: most payloads
     findings: list[Finding] = []
     listing = Listing()
-    for (tokens, checks), values in zip(itertools.compress(prepared.groups, located), filter(None, located)):
-        reached = Reached(payload, tokens, values)
-        for check in checks:
-            findings += check(payload, reached, listing)
+    position = 0  # of a group's first check among all
+    for (tokens, checks), values in zip(prepared.groups, located):
+        if values and position + len(checks) > loud:
+            reached = Reached(payload, tokens, values)
+            # The checks found quiet have nothing to report: they are not asked again.
+            for check in checks[max(loud - position, 0):]:
+                findings += check(payload, reached, listing)
+        position += len(checks)
     return listing.close(findings) if findings else findings
+
+
+def _first_loud(prepared: KeywordPlan, payload: Any, located: list[list[Any]]) -> int | None:
+    """The position of the first check whose quiet test says it has something to report
+    (0 when the checks have no quiet tests), None when every one is quiet."""
+    if prepared.quiet is None:
+        return 0
+    for position, quiet, place, reads in prepared.quiet:
+        if located[place] and not quiet(payload, located[place], located[reads]):
+            return position
+    return None
