@@ -115,7 +115,7 @@ def reader(patterns: Iterable[tuple[str, ...]]) -> Reader:
     document does not have.
 
     The walk is written out once for the patterns, as the nested loops and lookups one
-    would write by hand (`_walk_source`): a generic walk spends a loop turn or a call on
+    would write by hand (`_steps_source`): a generic walk spends a loop turn or a call on
     each token, about as much as the lookup itself."""
     return _reader(tuple(patterns))
 
