@@ -33,7 +33,7 @@ class CompiledOffering:
     # Whether jsonschema may explain a rejection; if not, jsonschema-rs's own errors do
     # (structural.explainable says when).
     explainable: bool
-    keyword_checks: tuple[rules.KeywordChecks, ...] = field(repr=False)
+    keyword_checks: rules.KeywordPlan = field(repr=False)
     advisories: advisories.AdvisoryPlan = field(repr=False)
 
     def detailed(self) -> Any:
@@ -42,14 +42,28 @@ class CompiledOffering:
 
     def check(self, payload: dict[str, Any]) -> Report:
         """Every finding about a payload (JSON data, an object) for this offering."""
-        findings = self.schema_findings(payload)
-        misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
-        # A value the schema already rejects (an empty `refId`) is one problem: the cross-field
-        # rules say nothing more about it.
-        rejected = {f.pointer for f in findings}
-        findings += [f for f in rules.keyword_findings(self.keyword_checks, payload) if f.pointer not in rejected]
-        findings += advisories.advisory_findings(self.advisories, self.offering.id, payload, misplaced)
-        return Report(self.offering.id, tuple(sorted(findings, key=_reading_order)))
+        findings = [] if self._satisfies_schema(payload) else self.schema_findings(payload)
+        if findings:
+            misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
+            # A value the schema already rejects (an empty `refId`) is one problem: the
+            # cross-field rules say nothing more about it.
+            rejected = {f.pointer for f in findings}
+            findings += [f for f in rules.keyword_findings(self.keyword_checks, payload) if f.pointer not in rejected]
+            findings += advisories.advisory_findings(self.advisories, self.offering.id, payload, misplaced)
+        else:
+            findings = rules.keyword_findings(self.keyword_checks, payload)
+            findings += advisories.advisory_findings(self.advisories, self.offering.id, payload)
+        if len(findings) > 1:
+            findings.sort(key=_reading_order)
+        return Report(self.offering.id, tuple(findings))
+
+    def _satisfies_schema(self, payload: Any) -> bool:
+        """jsonschema-rs's verdict alone, the common case asked first: a payload it rejects
+        (or cannot take) is explained by schema_findings, which asks it again."""
+        try:
+            return self.fast.is_valid(payload)  # type: ignore[no-any-return]
+        except ValueError:
+            return False
 
     def schema_findings(self, payload: Any) -> list[Finding]:
         """What the payload breaks of the offering's JSON Schema."""
