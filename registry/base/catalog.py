@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from registry.base.findings import Finding, Severity
+from registry.base.findings import Finding, Severity, read_only_finding
 
 # What `capreg validate` reports; the rest belong to the other commands.
 VALIDATION_FAMILIES = ("input", "detection", "structure", "cross-field", "advisory")
@@ -38,7 +38,7 @@ class Rule:
         """The finding of this rule at `pointer`; `ctx` fills the template (extra values,
         such as the offering or concept a finding is about, are kept on it too)."""
         # `ctx` is this call's own dict: made read-only as it is, not copied.
-        return Finding(self.id, self.severity, pointer, self.template.format_map(ctx), hint, MappingProxyType(ctx))
+        return read_only_finding(self.id, self.severity, pointer, self.template.format_map(ctx), hint, MappingProxyType(ctx))
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO

@@ -78,6 +78,28 @@ class Finding:
         return shape
 
 
+# Finding's slots, set directly by `read_only_finding`.
+_SET_RULE, _SET_SEVERITY, _SET_POINTER, _SET_MESSAGE, _SET_HINT, _SET_CTX, _SET_OMITTED = (
+    Finding.__dict__[f.name].__set__ for f in dataclasses.fields(Finding))
+
+
+def read_only_finding(rule: str, severity: Severity, pointer: str, message: str, hint: str | None,
+                      ctx: MappingProxyType[str, Any]) -> Finding:
+    """The Finding `Finding(rule, severity, pointer, message, hint, ctx)` is, for a `ctx`
+    already read-only: built without the per-field `object.__setattr__` of a frozen
+    dataclass's __init__ and the check of __post_init__, half the cost of a finding on the
+    path of every invalid payload."""
+    finding = object.__new__(Finding)
+    _SET_RULE(finding, rule)
+    _SET_SEVERITY(finding, severity)
+    _SET_POINTER(finding, pointer)
+    _SET_MESSAGE(finding, message)
+    _SET_HINT(finding, hint)
+    _SET_CTX(finding, ctx)
+    _SET_OMITTED(finding, 0)
+    return finding
+
+
 class Listing:
     """Which findings of one payload are built: the first LISTED_PER_RULE of each rule.
 

@@ -9,13 +9,14 @@ still, on the first rejection jsonschema-rs's own errors cannot explain.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from registry.base import pointers
-from registry.base.findings import Finding, Report
+from registry.base.findings import Finding, Report, Severity
 from registry.schema.index import OfferingIndex, Parameter, index_of
 from registry.schema.tree import Offering, Registry, derived
 from registry.validation import advisories, rules, structural
@@ -42,33 +43,31 @@ class CompiledOffering:
 
     def check(self, payload: dict[str, Any]) -> Report:
         """Every finding about a payload (JSON data, an object) for this offering."""
-        findings = [] if self._satisfies_schema(payload) else self.schema_findings(payload)
-        if findings:
+        try:
+            valid, rejected = self.fast.is_valid(payload), True
+        except ValueError:  # jsonschema-rs cannot take it: schema_findings asks again and says why
+            valid, rejected = False, False
+        if valid:
+            findings = rules.keyword_findings(self.keyword_checks, payload)
+            findings += advisories.advisory_findings(self.advisories, self.offering.id, payload)
+        else:
+            findings = self.schema_findings(payload, rejected=rejected)
             misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
             # A value the schema already rejects (an empty `refId`) is one problem: the
             # cross-field rules say nothing more about it.
-            rejected = {f.pointer for f in findings}
-            findings += [f for f in rules.keyword_findings(self.keyword_checks, payload) if f.pointer not in rejected]
+            rejected_at = {f.pointer for f in findings}
+            findings += [f for f in rules.keyword_findings(self.keyword_checks, payload) if f.pointer not in rejected_at]
             findings += advisories.advisory_findings(self.advisories, self.offering.id, payload, misplaced)
-        else:
-            findings = rules.keyword_findings(self.keyword_checks, payload)
-            findings += advisories.advisory_findings(self.advisories, self.offering.id, payload)
         if len(findings) > 1:
             findings.sort(key=_reading_order)
         return Report(self.offering.id, tuple(findings))
 
-    def _satisfies_schema(self, payload: Any) -> bool:
-        """jsonschema-rs's verdict alone, the common case asked first: a payload it rejects
-        (or cannot take) is explained by schema_findings, which asks it again."""
-        try:
-            return self.fast.is_valid(payload)  # type: ignore[no-any-return]
-        except ValueError:
-            return False
-
-    def schema_findings(self, payload: Any) -> list[Finding]:
-        """What the payload breaks of the offering's JSON Schema."""
+    def schema_findings(self, payload: Any, *, rejected: bool = False) -> list[Finding]:
+        """What the payload breaks of the offering's JSON Schema; `rejected`: jsonschema-rs
+        already said it is invalid."""
         return structural.schema_findings(self.offering, self.fast, self.detailed if self.explainable else None,
-                                          payload, self._unknown_advice, documents=self.registry.documents)
+                                          payload, self._unknown_advice, documents=self.registry.documents,
+                                          rejected=rejected)
 
     def _unknown_advice(self, offering: Offering, path: pointers.Path, name: str,
                         value: Any) -> structural.UnknownAdvice | None:
@@ -104,8 +103,17 @@ def compiled(registry: Registry, offering_id: str) -> CompiledOffering:
 
 
 def _reading_order(finding: Finding) -> tuple[Any, ...]:
-    path = tuple((0, int(t), "") if pointers.is_index(t) else (1, 0, t) for t in pointers.parse(finding.pointer))
-    return (-finding.severity.rank, path, finding.rule)
+    """Errors first, then warnings, then infos; each in payload order (array items by index), then by rule."""
+    severity = finding.severity  # compared by identity: an enum member's hash is computed in Python
+    loudest_first = 0 if severity is Severity.ERROR else 1 if severity is Severity.WARNING else 2
+    return (loudest_first, _payload_order(finding.pointer), finding.rule)
+
+
+@functools.lru_cache(maxsize=4096)
+def _payload_order(pointer: str) -> tuple[tuple[int, int, str], ...]:
+    """The sort key of a pointer, worked out once per pointer: a payload's findings sit at
+    its schema's places, the same ones payload after payload."""
+    return tuple((0, int(t), "") if pointers.is_index(t) else (1, 0, t) for t in pointers.parse(pointer))
 
 
 # How far into a misplaced object the wrong-nesting hint looks for parameters, and how many

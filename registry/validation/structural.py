@@ -12,7 +12,6 @@ to fetch anything.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import itertools
 import functools
 import json
@@ -27,6 +26,7 @@ from registry.base.text import code as _code
 from registry.base.text import shortened
 from registry.schema.patterns import matches
 from registry.schema.tree import DRAFT_2020_12, FORK_LOCK, Offering, Registry, closest, derived, subschemas
+from registry.schema.tree import _matching_characters
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -149,13 +149,14 @@ EXPLAINED_ERRORS = 1_000
 
 
 def schema_findings(offering: Offering, fast: Any, detailed: Callable[[], Any] | None, payload: Any,
-                    unknown_hint: UnknownHint, *, documents: Mapping[str, Any]) -> list[Finding]:
+                    unknown_hint: UnknownHint, *, documents: Mapping[str, Any], rejected: bool = False) -> list[Finding]:
     """What the payload breaks of the offering's JSON Schema; empty when it satisfies it.
     `fast`: the jsonschema-rs validator; `detailed`: gives the jsonschema one, None when the
     offering is not `explainable`; `documents`: the registry's, where jsonschema-rs's errors
-    point (a rejection is explained from them, and by jsonschema only where they cannot be)."""
+    point (a rejection is explained from them, and by jsonschema only where they cannot be);
+    `rejected`: the caller had `fast` say the payload is invalid, so it is not asked again."""
     try:
-        if fast.is_valid(payload):
+        if not rejected and fast.is_valid(payload):
             return []
         findings: list[Finding] = []
         if detailed is not None:
@@ -433,8 +434,9 @@ def _misnamed(errors: list[ValidationError]) -> _Misnamed:
             if not _alike_enough(name, missing[path]):
                 continue
             meant = closest(name, missing[path])
+            # difflib's ratio, as closest works it out (difflib's own matcher costs ten times more)
             if (meant is not None and meant not in found.get(path, {}).values()
-                    and difflib.SequenceMatcher(None, name, meant).ratio() >= _MISSPELT):
+                    and 2.0 * _matching_characters(name, meant) / (len(name) + len(meant)) >= _MISSPELT):
                 found.setdefault(path, {})[name] = meant
     return found
 
