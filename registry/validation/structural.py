@@ -332,7 +332,7 @@ class _Explainer:
                 hint, belongs_at = (advice.hint, advice.belongs_at) if advice is not None else (None, ())
             if hint is None:
                 allowed = list(schema.get("properties", {}))
-                suggestion = closest(name, allowed)
+                suggestion = _suggestion(name, tuple(allowed))
                 hint = f"did you mean {_code(suggestion)}?" if suggestion else (
                     f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None)
             extra = {"belongs_at": list(belongs_at)} if belongs_at else {}
@@ -376,7 +376,7 @@ class _Explainer:
             expected = " or ".join(_a(t) for t in ([value] if isinstance(value, str) else value))
             return rule("type").finding(pointer, name=name, expected=expected, found=show(instance))
         if keyword == "enum":
-            suggestion = closest(instance, [v for v in value if isinstance(v, str)]) if isinstance(instance, str) else None
+            suggestion = _suggestion(instance, tuple(v for v in value if isinstance(v, str))) if isinstance(instance, str) else None
             return rule("enum").finding(
                 pointer, hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else None,
                 name=name, expected=_listed(value), found=show(instance),
@@ -433,12 +433,44 @@ def _misnamed(errors: list[ValidationError]) -> _Misnamed:
         for name in _additional_names(error.instance, error.schema):
             if not _alike_enough(name, missing[path]):
                 continue
-            meant = closest(name, missing[path])
-            # difflib's ratio, as closest works it out (difflib's own matcher costs ten times more)
-            if (meant is not None and meant not in found.get(path, {}).values()
-                    and 2.0 * _matching_characters(name, meant) / (len(name) + len(meant)) >= _MISSPELT):
+            meant = _misspelling(name, tuple(missing[path]))
+            if meant is not None and meant not in found.get(path, {}).values():
                 found.setdefault(path, {})[name] = meant
     return found
+
+
+# How long a word `_suggestion` and `_misspelling` remember the answer for: a payload's
+# names and enum values are short, and a long string is no one's typo to search twice.
+_REMEMBERED_WORD = 100
+
+
+def _suggestion(word: str, candidates: tuple[str, ...]) -> str | None:
+    """`closest(word, candidates)`, remembered for a short word: a client that sends the same
+    wrong name or value payload after payload (one misconfigured integration) has it searched once."""
+    return _remembered_suggestion(word, candidates) if len(word) <= _REMEMBERED_WORD else closest(word, candidates)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_suggestion(word: str, candidates: tuple[str, ...]) -> str | None:
+    return closest(word, candidates)
+
+
+def _misspelling(name: str, missing: tuple[str, ...]) -> str | None:
+    """The missing name `name` is a misspelling of, or None; remembered like `_suggestion`."""
+    return _remembered_misspelling(name, missing) if len(name) <= _REMEMBERED_WORD else _misspelling_of(name, missing)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_misspelling(name: str, missing: tuple[str, ...]) -> str | None:
+    return _misspelling_of(name, missing)
+
+
+def _misspelling_of(name: str, missing: tuple[str, ...]) -> str | None:
+    meant = closest(name, missing)
+    # difflib's ratio, as closest works it out (difflib's own matcher costs ten times more)
+    if meant is not None and 2.0 * _matching_characters(name, meant) / (len(name) + len(meant)) >= _MISSPELT:
+        return meant
+    return None
 
 
 def _alike_enough(name: str, missing: list[str]) -> bool:
