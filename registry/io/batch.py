@@ -8,6 +8,7 @@ worker costs. Results come back in the order of the files either way.
 
 from __future__ import annotations
 
+import collections
 import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,14 @@ from registry.validation.requests import validate_body
 # Below this many files per worker, workers cost more than they save: each result is pickled
 # back and reported by the parent. Measured on 2 cores, 2 workers were slower than one
 # process at 2,000 files (0.99 s against 0.91 s) and at 10,000 (4.24 s against 4.04 s).
-FILES_PER_WORKER = 10_000
+FILES_PER_WORKER = 250
+
+# A JSONL stream (a file, stdin) goes to the workers once this many of its payloads are
+# checked here: a shorter one is over before forking them pays.
+LINES_BEFORE_WORKERS = 20_000
+# Batches of lines sent ahead to each worker: enough to keep it busy while the parent
+# reports, few enough to keep the memory of a stream of any length small.
+BATCHES_IN_FLIGHT_PER_WORKER = 3
 
 _worker_registry: Registry | None = None  # set before the workers fork, inherited by them
 
@@ -58,7 +66,7 @@ def expand(arguments: Iterable[str]) -> list[str | Unmatched]:
             found = _payload_files_under(argument)
             files.extend(found or [Unmatched(argument, "it is a directory with no payload files in it "
                                                        f"({', '.join(PAYLOAD_SUFFIXES)})")])
-        elif argument != payloads.STDIN and not os.path.lexists(argument) and glob.has_magic(argument):
+        elif argument != payloads.STDIN and glob.has_magic(argument) and not os.path.lexists(argument):
             matched = sorted(name for name in glob.glob(argument, recursive=True)
                              if not os.path.isdir(name) and not _in_skipped_directory(name, argument))
             files.extend(matched or [Unmatched(argument, "no file matches this pattern")])
@@ -93,18 +101,29 @@ def results(name: str, offering: str | None, registry: Registry, modelines: bool
     offering, before `offering` (the file's own statement is more specific than a glob)."""
     display = display_name(name)
     for payload in payloads.read(name):
-        if payload.problem is not None:
-            yield Result(display, payload.index, payload.line, offering, (payload.problem,), (payload.problem_position,))
-            continue
-        chosen = payload.named if modelines and payload.named else offering
-        # A task array holds several payloads, a Replicate prediction wraps one: each is a
-        # result, its findings pointing into the whole document, which is searched once for all.
-        reports = [report for _, report in validate_body(payload.value, chosen, registry=registry)]
-        located = iter(_positions(payload, tuple(f for report in reports for f in report.findings)))
-        for report in reports:
-            positions = tuple(next(located) for _ in report.findings) if payload.source is not None else ()
-            findings, positions = _in_file_order(report.findings, positions)
-            yield Result(display, payload.index, payload.line, report.offering, findings, positions)
+        yield from payload_results(display, payload, offering, registry, modelines)
+
+
+def payload_results(display: str, payload: payloads.Payload, offering: str | None, registry: Registry,
+                    modelines: bool) -> tuple[Result, ...]:
+    """The results of one payload of the file named `display`, as `results` gives them."""
+    if payload.problem is not None:
+        return (Result(display, payload.index, payload.line, offering, (payload.problem,), (payload.problem_position,)),)
+    chosen = payload.named if modelines and payload.named else offering
+    # A task array holds several payloads, a Replicate prediction wraps one: each is a
+    # result, its findings pointing into the whole document, which is searched once for all.
+    # What the reader made of JSON text is plain JSON data within every limit already.
+    reports = [report for _, report in validate_body(payload.value, chosen, registry=registry,
+                                                     json_data=payload.syntax != "yaml")]
+    if len(reports) == 1 and not reports[0].findings:  # the common case: nothing to place
+        return (Result(display, payload.index, payload.line, reports[0].offering, ()),)
+    located = iter(_positions(payload, tuple(f for report in reports for f in report.findings)))
+    checked = []
+    for report in reports:
+        positions = tuple(next(located) for _ in report.findings) if payload.source is not None else ()
+        findings, positions = _in_file_order(report.findings, positions)
+        checked.append(Result(display, payload.index, payload.line, report.offering, findings, positions))
+    return tuple(checked)
 
 
 def _in_file_order(findings: tuple[Any, ...], positions: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -141,6 +160,13 @@ def _check_in_worker(task: tuple[str, str | None, bool]) -> tuple[Result, ...]:
     return tuple(results(name, offering, _worker_registry, modelines))
 
 
+def _check_batch_in_worker(task: tuple[str, payloads.LineBatch, str | None]) -> list[Result]:
+    assert _worker_registry is not None
+    display, batch, offering = task
+    return [result for payload in batch.payloads()
+            for result in payload_results(display, payload, offering, _worker_registry, modelines=False)]
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -148,38 +174,80 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+class _Workers:
+    """The worker processes of one run, forked when first asked for (after the registry and
+    the offerings checked so far are loaded and compiled, which they inherit), shut down
+    with the run."""
+
+    def __init__(self, jobs: int, registry: Registry) -> None:
+        self.jobs = jobs if jobs >= 2 and "fork" in _start_methods() else 1
+        self.registry = registry
+        self._pool: Any = None
+
+    def pool(self, workers: int) -> Any:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            global _worker_registry
+            _worker_registry = self.registry
+            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        return self._pool
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
 def check_files(files: list[str | Unmatched], offering_for: Callable[[str], str | None], registry: Registry,
                 jobs: int, modelines: bool = True) -> Iterator[tuple[str, Iterator[Result]]]:
     """(display name, results) for every file (as `expand` gives them), in order; `modelines`
     as for `results`."""
-    global _worker_registry
-    parallel = [name for name in files if not _streamed(name)]
-    workers = min(jobs, len(parallel) // FILES_PER_WORKER)
-    if workers < 2 or "fork" not in _start_methods():
+    with _Workers(jobs, registry) as workers:
+        parallel = [name for name in files if not _streamed(name)]
+        spread = min(workers.jobs, len(parallel) // FILES_PER_WORKER)
+        checked = None
+        if spread >= 2:
+            tasks = [(name, offering_for(name), modelines) for name in parallel]
+            checked = workers.pool(spread).map(_check_in_worker, tasks, chunksize=max(1, len(tasks) // (spread * 8)))
         for name in files:
-            yield _checked_here(name, offering_for, registry, modelines)
-        return
-
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _worker_registry = registry
-    tasks = [(name, offering_for(name), modelines) for name in parallel]
-    chunk = max(1, len(tasks) // (workers * 8))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        checked = pool.map(_check_in_worker, tasks, chunksize=chunk)
-        for name in files:
-            if _streamed(name):
-                yield _checked_here(name, offering_for, registry, modelines)
-            else:
+            if isinstance(name, Unmatched):
+                yield name.name, iter((name.result(),))
+            elif _streamed(name):
+                yield display_name(name), _stream_results(name, offering_for(name), registry, modelines, workers)
+            elif checked is not None:
                 yield display_name(name), iter(next(checked))
+            else:
+                yield display_name(name), results(name, offering_for(name), registry, modelines)
 
 
-def _checked_here(name: str | Unmatched, offering_for: Callable[[str], str | None],
-                  registry: Registry, modelines: bool) -> tuple[str, Iterator[Result]]:
-    if isinstance(name, Unmatched):
-        return name.name, iter((name.result(),))
-    return display_name(name), results(name, offering_for(name), registry, modelines)
+def _stream_results(name: str, offering: str | None, registry: Registry, modelines: bool,
+                    workers: _Workers) -> Iterator[Result]:
+    """The results of stdin or a JSONL file, in order. Past LINES_BEFORE_WORKERS payloads
+    checked here, its batches of lines are checked by the workers, a few batches ahead of
+    the one reported, so memory holds a few batches whatever the length of the stream."""
+    if workers.jobs < 2:
+        yield from results(name, offering, registry, modelines)
+        return
+    display = display_name(name)
+    checked_here = 0
+    in_flight: collections.deque[Any] = collections.deque()
+    for item in payloads.read_batched(name):
+        if isinstance(item, payloads.LineBatch) and checked_here >= LINES_BEFORE_WORKERS:
+            in_flight.append(workers.pool(workers.jobs).submit(_check_batch_in_worker, (display, item, offering)))
+            if len(in_flight) >= BATCHES_IN_FLIGHT_PER_WORKER * workers.jobs:
+                yield from in_flight.popleft().result()
+            continue
+        while in_flight:
+            yield from in_flight.popleft().result()
+        for payload in item.payloads() if isinstance(item, payloads.LineBatch) else (item,):
+            checked_here += 1
+            yield from payload_results(display, payload, offering, registry, modelines)
+    while in_flight:
+        yield from in_flight.popleft().result()
 
 
 def _start_methods() -> list[str]:
