@@ -369,6 +369,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=11, help="runs per CLI measurement")
     parser.add_argument("--jsonl-lines", type=int, default=300_000)
     parser.add_argument("--only-guard", action="store_true", help="measure the request guard only")
+    parser.add_argument("--only-files", action="store_true", help="measure the CLI on files and JSONL only (2 and 3)")
     args = parser.parse_args()
     versions = ", ".join(f"{name} {version(name)}" for name in ("jsonschema", "jsonschema-rs", "check-jsonschema")
                          if _installed(name))
@@ -380,6 +381,9 @@ def main() -> int:
     gc.collect()
     if args.only_guard:
         verdicts = guard(args.rounds * 10)
+    elif args.only_files:
+        with tempfile.TemporaryDirectory() as scratch:
+            verdicts = cli(Path(scratch), args.runs) + jsonl(Path(scratch), args.jsonl_lines)
     else:
         verdicts = in_process(args.rounds)
         with tempfile.TemporaryDirectory() as scratch:

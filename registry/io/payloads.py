@@ -346,7 +346,7 @@ def _line_batches(numbered: NumberedLines, only_unnumbered: bool = False) -> Ite
             continue
         batch.append((number, raw))
         size += len(raw)
-        if len(batch) >= BATCH_LINES or size >= BATCH_BYTES:
+        if (len(batch) >= BATCH_LINES or size >= BATCH_BYTES) and not (only_unnumbered and index == 0 and len(batch) < 2):
             yield LineBatch(index, tuple(batch))
             index, batch, size = index + len(batch), [], 0
     if only_unnumbered and index == 0 and len(batch) < 2:
