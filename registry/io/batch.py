@@ -177,15 +177,19 @@ def default_jobs() -> int:
 class _Workers:
     """The worker processes of one run, forked when first asked for (after the registry and
     the offerings checked so far are loaded and compiled, which they inherit), shut down
-    with the run."""
+    with the run. Where processes cannot be forked, there are none: all is checked here."""
 
     def __init__(self, jobs: int, registry: Registry) -> None:
-        self.jobs = jobs if jobs >= 2 and "fork" in _start_methods() else 1
+        self.jobs = jobs
         self.registry = registry
         self._pool: Any = None
 
     def pool(self, workers: int) -> Any:
+        """The pool (of `workers` processes when it is started now), or None when checking
+        here is all there is."""
         if self._pool is None:
+            if workers < 2 or "fork" not in _start_methods():  # multiprocessing is imported only here
+                return None
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
@@ -208,11 +212,12 @@ def check_files(files: list[str | Unmatched], offering_for: Callable[[str], str 
     as for `results`."""
     with _Workers(jobs, registry) as workers:
         parallel = [name for name in files if not _streamed(name)]
-        spread = min(workers.jobs, len(parallel) // FILES_PER_WORKER)
+        spread = min(jobs, len(parallel) // FILES_PER_WORKER)
+        pool = workers.pool(spread) if spread >= 2 else None
         checked = None
-        if spread >= 2:
+        if pool is not None:
             tasks = [(name, offering_for(name), modelines) for name in parallel]
-            checked = workers.pool(spread).map(_check_in_worker, tasks, chunksize=max(1, len(tasks) // (spread * 8)))
+            checked = pool.map(_check_in_worker, tasks, chunksize=max(1, len(tasks) // (spread * 8)))
         for name in files:
             if isinstance(name, Unmatched):
                 yield name.name, iter((name.result(),))
@@ -236,8 +241,9 @@ def _stream_results(name: str, offering: str | None, registry: Registry, modelin
     checked_here = 0
     in_flight: collections.deque[Any] = collections.deque()
     for item in payloads.read_batched(name):
-        if isinstance(item, payloads.LineBatch) and checked_here >= LINES_BEFORE_WORKERS:
-            in_flight.append(workers.pool(workers.jobs).submit(_check_batch_in_worker, (display, item, offering)))
+        pool = workers.pool(workers.jobs) if checked_here >= LINES_BEFORE_WORKERS else None
+        if isinstance(item, payloads.LineBatch) and pool is not None:
+            in_flight.append(pool.submit(_check_batch_in_worker, (display, item, offering)))
             if len(in_flight) >= BATCHES_IN_FLIGHT_PER_WORKER * workers.jobs:
                 yield from in_flight.popleft().result()
             continue

@@ -537,14 +537,13 @@ def _plainly_parsed(text: str) -> Any:
     """The value of JSON text that plainly needs none of the checks the hooked decoder makes,
     parsed by the C scanner alone; else _UNSURE (then _parse_json decides, finding and all).
 
-    Plainly is: no byte order mark, few enough separators for MAX_VALUES and brackets for
-    MAX_DEPTH, no backslash (so no escaped half of a surrogate pair, and every `"` opens or
-    closes a string), and once parsed, every number finite (no NaN, Infinity or overflow)
+    Plainly is: no byte order mark, no backslash (so no escaped half of a surrogate pair,
+    and every `"` opens or closes a string), few enough separators for MAX_VALUES, and once
+    parsed, no deeper than MAX_DEPTH, every number finite (no NaN, Infinity or overflow)
     and as many strings, keys included, as the text has pairs of quotes: a key given twice
     is one key fewer in the parsed value. The value is then exactly the hooked decoder's."""
-    if (text.startswith(BOM) or "\\" in text
-            or 1 + text.count("[") + text.count(",") + text.count(":") > MAX_VALUES
-            or text.count("[") + text.count("{") > MAX_DEPTH):
+    if text.startswith(BOM) or "\\" in text or (
+            len(text) >= MAX_VALUES and 1 + text.count("[") + text.count(",") + text.count(":") > MAX_VALUES):
         return _UNSURE
     start = len(text) - len(text.lstrip(_JSON_SPACE))
     try:
@@ -553,31 +552,37 @@ def _plainly_parsed(text: str) -> Any:
         return _UNSURE
     if end != len(text) and text[end:].strip(_JSON_SPACE):
         return _UNSURE
-    if _strings_if_finite(value) != text.count('"') // 2:
+    if _strings_if_plain(value) != text.count('"') // 2:
         return _UNSURE
     return value
 
 
-def _strings_if_finite(value: Any) -> int:
-    """The number of strings in a parsed value, keys included; -1 when it holds a number that
-    is not finite."""
+def _strings_if_plain(value: Any) -> int:
+    """The number of strings in a parsed value, keys included; -1 when it is nested deeper
+    than MAX_DEPTH or holds a number that is not finite."""
     strings = 0
     level = [value]
-    while level:
+    for depth in range(MAX_DEPTH + 1):  # the containers' levels, then their items'
         below: list[Any] = []
         for item in level:
             kind = type(item)
             if kind is str:
                 strings += 1
             elif kind is dict:
+                if depth == MAX_DEPTH:
+                    return -1
                 strings += len(item)
                 below.extend(item.values())
             elif kind is list:
+                if depth == MAX_DEPTH:
+                    return -1
                 below.extend(item)
             elif kind is float and not math.isfinite(item):
                 return -1
+        if not below:
+            return strings
         level = below
-    return strings
+    return -1
 
 
 def _jsonc_hint(text: str, offset: int) -> str | None:
