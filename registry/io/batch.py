@@ -202,7 +202,8 @@ class _Workers:
 
             global _worker_registry
             _worker_registry = self.registry
-            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_leave_interrupts_to_the_parent)
         return self._pool
 
     def __enter__(self) -> _Workers:
@@ -211,6 +212,14 @@ class _Workers:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the parent stops the run (and
+    says so once), a worker finishes its batch rather than print a traceback of its own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def check_files(files: list[str | Unmatched], offering_for: Callable[[str], str | None], registry: Registry,
