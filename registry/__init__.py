@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING
 
 from registry.base.errors import CapregError, GitRefError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
 from registry.base.findings import Finding, Report, Severity
-from registry.schema.tree import Offering, Registry, load
-from registry.validation.requests import validate_request
+from registry.schema.tree import FORK_LOCK, Offering, Registry, load
 from registry.validation.validate import default_registry, preload, validate
 
 if TYPE_CHECKING:
+    import registry.guard as guard
     from registry.tools.compare import Comparison
+    from registry.validation.requests import validate_request
 
 __all__ = [
     "CapregError",
@@ -64,7 +65,15 @@ def compare(registry: Registry, model: str) -> Comparison:
 
 
 def __getattr__(name: str) -> object:
-    """`registry.guard` (the request guard for httpx and requests) after a plain `import registry`."""
+    """`registry.validate_request` and `registry.guard` (the request guard for httpx and
+    requests), imported on first use: a service that only validates payloads never pays for
+    the URL routes and envelopes."""
+    if name == "validate_request":
+        with FORK_LOCK:  # a fork never copies a half-done import (see registry.schema.tree)
+            from registry.validation.requests import validate_request
+
+        globals()[name] = validate_request  # found directly from then on
+        return validate_request
     if name == "guard":
         import registry.guard
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,15 @@ from registry.schema.tree import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# The load cache of the whole session, the commands the tests run included: never the real home's.
+SESSION_CACHE = tempfile.mkdtemp(prefix="capreg-test-cache-")
+os.environ["CAPREG_CACHE_DIR"] = SESSION_CACHE
+os.environ.pop("CAPREG_CACHE", None)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(SESSION_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

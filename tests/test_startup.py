@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -41,3 +42,31 @@ def test_invalid_payloads_are_explained_without_the_pure_python_engine_or_pydant
     files = sorted(str(p) for p in (ROOT / case).glob("*.json"))
     modules = imported_modules("validate", *files)
     assert modules & (ALWAYS_DENIED | {"jsonschema", "referencing"}) == set()
+
+
+# A service's first payload: `import registry` and `registry.validate`.
+SERVICE_DENIED = VALID_JSON_DENIED | {"registry.validation.requests", "registry.validation.routes",
+                                      "registry.validation.envelopes", "registry.guard", "hashlib", "textwrap"}
+
+
+def test_a_service_validating_payloads_imports_neither_the_request_routes_nor_hashlib():
+    script = ("import json, sys\n"
+              "payload = json.loads(open(sys.argv[1]).read())\n"
+              "import registry\n"
+              "assert registry.validate(payload, 'runware/lipsync-2').ok\n"
+              "print(json.dumps(sorted(sys.modules)))\n")
+    payload = ROOT / "examples/runware/lipsync-2/valid/seed-001-lipsync-2-audio.json"
+    done = subprocess.run([sys.executable, "-c", script, str(payload)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert set(json.loads(done.stdout)) & SERVICE_DENIED == set()
+
+
+def test_validate_request_and_the_guard_are_there_after_a_plain_import():
+    script = ("import registry\n"
+              "from registry import validate_request\n"
+              "assert validate_request is registry.validate_request\n"
+              "assert registry.guard.__name__ == 'registry.guard'\n"
+              "print(len(registry.validate_request('https://api.runware.ai/v1', [{'taskType': 'imageInference'}])))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().isdigit()

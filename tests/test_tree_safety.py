@@ -189,14 +189,14 @@ def test_the_failure_is_recorded_once_not_reloaded_on_every_call(tmp_path, tree_
     root = tree(tmp_path, fal__other="{nope")
     tree_alone_as_default(root)
     reads = []
-    read_text = Path.read_text
+    read_bytes = Path.read_bytes
 
     def counting(path, *args, **kwargs):
         if root in path.parents:
             reads.append(path)
-        return read_text(path, *args, **kwargs)
+        return read_bytes(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", counting)
+    monkeypatch.setattr(Path, "read_bytes", counting)
     for _ in range(20):
         assert registry.validate(TOY_PAYLOAD).offering == "sync/toy"
         with pytest.raises(SchemaFileError, match="fal/other.json: is not JSON"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import os
 import subprocess
 from pathlib import Path
 
@@ -238,7 +239,8 @@ def test_show_and_the_docs_print_the_provenance(real, tmp_path, monkeypatch):
 
 def test_the_script_checks_a_folder_and_skips_a_missing_one(tmp_path):
     script = str(ROOT / "scripts" / "upstream-check")
-    env = {"PATH": "/usr/bin:/bin", "CAPREG_SCHEMAS": str(HERE / "tree"), "CAPREG_BUILTIN": "0"}
+    env = {"PATH": "/usr/bin:/bin", "CAPREG_SCHEMAS": str(HERE / "tree"), "CAPREG_BUILTIN": "0",
+           "CAPREG_CACHE_DIR": os.environ["CAPREG_CACHE_DIR"]}  # the session's load cache, not the home's
     missing = subprocess.run([script, str(tmp_path / "none")], capture_output=True, text=True, env=env)
     assert missing.returncode == 0 and "skipped" in missing.stdout
     (tmp_path / "notes.md").write_text("not a spec", encoding="utf-8")

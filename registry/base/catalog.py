@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from registry.base.findings import Finding, Severity
@@ -36,7 +37,8 @@ class Rule:
     def finding(self, pointer: str, hint: str | None = None, **ctx: Any) -> Finding:
         """The finding of this rule at `pointer`; `ctx` fills the template (extra values,
         such as the offering or concept a finding is about, are kept on it too)."""
-        return Finding(self.id, self.severity, pointer, self.template.format(**ctx), hint, ctx)
+        # `ctx` is this call's own dict: made read-only as it is, not copied.
+        return Finding(self.id, self.severity, pointer, self.template.format_map(ctx), hint, MappingProxyType(ctx))
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -220,6 +222,10 @@ RULES: dict[str, Rule] = _by_id((
              "x-sources defines {key}, which {elsewhere} already defines"),
         Rule("file-format", W, "lint", "A schema file is not written in the schema file format (`capreg fmt` rewrites it).",
              "not in the schema file format; `capreg fmt` rewrites it"),
+        Rule("keyword-unknown", E, "lint",
+             "A schema object holds an x- key that is neither a rule keyword nor an annotation of capreg's "
+             "meta-schema: a misspelt keyword would otherwise be ignored silently.",
+             "{name} at {at} is not an x- keyword capreg knows{suggestion}"),
         Rule("title-duplicate", E, "lint", "Two offerings have the same title.", "title {title} is also used by {other}"),
         # -- capreg plan: a sync mode's visual cost ------------------------------------------
         Rule("visible-repetition", W, "plan", "The video is repeated often enough (bounce, loop) to be noticed.",

@@ -7,7 +7,7 @@ member of an object, so `/inputs/audio/*/id` reaches the id of every audio input
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -102,3 +102,83 @@ def paths_by_id(document: Any, tokens: tuple[str, ...]) -> dict[int, Path]:
 
 def exists(document: Any, tokens: tuple[str, ...]) -> bool:
     return bool(values(document, tokens))
+
+
+# Several patterns read together: for each, the list `values` gives.
+Reader = Callable[[Any], list[list[Any]]]
+
+
+def reader(patterns: Iterable[tuple[str, ...]]) -> Reader:
+    """A function reading the patterns in a document, as often as every payload is checked:
+    one walk that follows each prefix they share once (the rules of an offering sit at
+    `/segments/*`, `/segments/*/audioInput`, ...) and stops at the first token the
+    document does not have.
+
+    The walk is written out once for the patterns, as the nested loops and lookups one
+    would write by hand (`_steps_source`): a generic walk spends a loop turn or a call on
+    each token, about as much as the lookup itself."""
+    return _reader(tuple(patterns))
+
+
+# Python nests at most 20 loops in one function: deeper patterns (no schema has one) are
+# read one by one.
+_WRITTEN_OUT_DEPTH = 16
+
+
+@functools.lru_cache(maxsize=1024)
+def _reader(patterns: tuple[tuple[str, ...], ...]) -> Reader:
+    if any(len(tokens) > _WRITTEN_OUT_DEPTH for tokens in patterns):
+        return lambda document: [values(document, tokens) for tokens in patterns]
+    tree: dict[str, Any] = {}  # token -> [the place of the first pattern that ends there, tree below]
+    ending = list(range(len(patterns)))  # each pattern's first place: equal patterns are read once
+    for place, tokens in enumerate(patterns):
+        level, node = tree, None
+        for token in tokens:
+            node = level.setdefault(token, [None, {}])
+            level = node[1]
+        if node is None:
+            ending[place] = patterns.index(())
+        else:
+            if node[0] is None:
+                node[0] = place
+            ending[place] = node[0]
+    lines = ["def values(value0):"]
+    lines += [f"    found{place} = [value0]" if not patterns[place] else f"    found{place} = NOTHING"
+              for place in sorted(set(ending))]
+    lines += _steps_source(tree, 0, "    ", False)
+    lines.append(f"    return [{', '.join(f'found{place}' for place in ending)}]")
+    namespace: dict[str, Any] = {"NOTHING": ()}
+    exec(compile("\n".join(lines), "<pointer patterns>", "exec"), namespace)  # noqa: S102 - the tokens are written as literals
+    return namespace["values"]
+
+
+def _steps_source(tree: dict[str, Any], depth: int, indent: str, in_loop: bool) -> list[str]:
+    """The walk below `value{depth}` as Python source. `found{place}` holds what the pattern
+    first at `place` reaches: NOTHING (shared, empty) until it reaches something, a list of
+    one value for a pattern without `*`, and a list made when the walk enters the first `*`
+    on its way for one with."""
+    at, below, inner = f"value{depth}", f"value{depth + 1}", indent + "    "
+    lines = []
+    for token, (place, subtree) in tree.items():
+        if token == "*":
+            if not in_loop:
+                lines += [f"{indent}found{p} = []" for p in _ending_below(place, subtree)]
+            lines.append(f"{indent}for {below} in ({at}.values() if type({at}) is dict else {at} if type({at}) is list else ()):")
+        elif is_index(token):
+            lines += [f"{indent}if type({at}) is dict and {token!r} in {at} or type({at}) is list and {int(token)} < len({at}):",
+                      f"{inner}{below} = {at}[{token!r} if type({at}) is dict else {int(token)}]"]
+        else:
+            lines += [f"{indent}if type({at}) is dict and {token!r} in {at}:", f"{inner}{below} = {at}[{token!r}]"]
+        looping = in_loop or token == "*"
+        if place is not None:
+            lines.append(f"{inner}found{place}.append({below})" if looping else f"{inner}found{place} = [{below}]")
+        lines += _steps_source(subtree, depth + 1, inner, looping)
+    return lines
+
+
+def _ending_below(place: int | None, tree: dict[str, Any]) -> list[int]:
+    """The places of the patterns that end at a node (`place`) or below it (`tree`)."""
+    found = [] if place is None else [place]
+    for below_place, subtree in tree.values():
+        found += _ending_below(below_place, subtree)
+    return found

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import textwrap
 
 from registry.base.text import shortened
 
@@ -72,6 +71,8 @@ def text_table(rows: list[tuple[str, ...]], width: int | None = None, wrap: tupl
     """Rows as aligned columns for a terminal; the first row is the header. Given a `width`,
     the columns numbered in `wrap` are narrowed, widest first, and their cells wrapped onto
     more lines, until the table fits (or they reach NARROWEST_WRAPPED)."""
+    import textwrap  # for the tables of other commands: `capreg validate` never pays for it
+
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     while width is not None and sum(widths) + 2 * (len(widths) - 1) > width:
         widest = max(wrap, key=lambda i: widths[i], default=None)

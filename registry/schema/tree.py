@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import difflib
 import functools
+import io
 import json
 import os
 import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Collection, Hashable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar, overload
 from urllib.parse import urldefrag, urljoin
@@ -41,6 +42,7 @@ from registry.base import pointers
 from registry.base.errors import ConfigError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
 from registry.base.pyproject import capreg_table, nearest
 from registry.base.text import shown_path
+from registry.schema import cache
 from registry.schema.keywords import KEYWORDS, meta_schema
 from registry.schema.patterns import PatternError, matcher
 
@@ -215,7 +217,8 @@ class Registry:
     def documents_for(self, offering: Offering) -> dict[str, Any]:
         """The offering's schema and every document its `$ref`s reach: all an engine needs
         (compiling only these keeps `capreg validate` on one file quick)."""
-        return {uri: self.documents[uri] for uri in _reachable(_registry_links(self), offering.uri)}
+        reached = _reachable(functools.partial(_document_links, self), offering.uri)
+        return {uri: self.documents[uri] for uri in reached}
 
     # -- references ---------------------------------------------------------------------
     def resolve(self, base_uri: str, ref: str) -> tuple[str, Any]:
@@ -309,15 +312,71 @@ SUGGESTION_CUTOFF = 0.6
 
 
 def closest(word: str, candidates: Collection[str]) -> str | None:
+    """The candidate `difflib.get_close_matches(word, candidates, n=1, cutoff=SUGGESTION_CUTOFF)`
+    gives (the greatest ratio, then the greatest string), or None; within the bounds above."""
     if len(candidates) > SUGGESTION_CANDIDATES:
         return None
     # Only a candidate of comparable length can reach the cutoff (difflib's own first test,
     # `real_quick_ratio`), so dropping the others first changes no suggestion.
-    comparable = [c for c in candidates if _length_ratio(len(word), len(c)) >= SUGGESTION_CUTOFF]
-    if not comparable or len(word) * sum(len(c) for c in comparable) > SUGGESTION_WORK:
+    length = len(word)
+    comparable = [c for c in candidates if _length_ratio(length, len(c)) >= SUGGESTION_CUTOFF]
+    if not comparable or length * sum(map(len, comparable)) > SUGGESTION_WORK:
         return None
-    matches = difflib.get_close_matches(word, comparable, n=1, cutoff=SUGGESTION_CUTOFF)
-    return matches[0] if matches else None
+    if not length:
+        return comparable[0]  # "", the only string like ""
+    # difflib's ratio (the characters of its matching blocks) costs the most. Two bounds of it
+    # rule most candidates out first: the characters of the candidate found in the word at all
+    # (what one `str.translate` deleting them leaves out), then difflib's own `quick_ratio`
+    # (the characters in common, each as often as both have it). The others are compared from
+    # the highest bound down, until no bound left can beat the best so far.
+    not_in_word = dict.fromkeys(map(ord, word))
+    in_word = set(word)
+    ranked = []
+    for candidate in comparable:
+        total = length + len(candidate)
+        if 2.0 * (len(candidate) - len(candidate.translate(not_in_word))) / total >= SUGGESTION_CUTOFF:
+            quick = 2.0 * sum([min(candidate.count(c), word.count(c)) for c in in_word.intersection(candidate)]) / total
+            if quick >= SUGGESTION_CUTOFF:
+                ranked.append((quick, candidate))
+    ranked.sort(reverse=True)
+    best: tuple[float, str] | None = None
+    for bound in ranked:
+        if best is not None and bound < best:
+            break
+        # difflib's own arithmetic, so that equal ratios tie as they tie there
+        found = (2.0 * _matching_characters(bound[1], word) / (length + len(bound[1])), bound[1])
+        if found[0] >= SUGGESTION_CUTOFF and (best is None or found > best):
+            best = found
+    return best[1] if best else None
+
+
+# From this length on, difflib treats the characters frequent in the second string as junk.
+_DIFFLIB_AUTOJUNK = 200
+
+
+def _matching_characters(a: str, b: str) -> int:
+    """The characters `difflib.SequenceMatcher(None, a, b)` matches (its blocks' sizes summed),
+    found as it finds them: the longest common substring (the first in `a`, then in `b`),
+    then the same on each side of it. One `str.find` per step instead of difflib's table of
+    positions: a few times faster on names and enum values."""
+    if len(b) >= _DIFFLIB_AUTOJUNK:
+        return sum(block.size for block in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
+    matched = 0
+    pending = [(0, len(a), 0, len(b))]
+    while pending:
+        a_low, a_high, b_low, b_high = pending.pop()
+        start, at, size = a_low, b_low, 0
+        for i in range(a_low, a_high - size):
+            # Only a match longer than the longest so far counts: try one character more.
+            while i + size < a_high and (j := b.find(a[i:i + size + 1], b_low, b_high)) >= 0:
+                start, at, size = i, j, size + 1
+        if size:
+            matched += size
+            if a_low < start and b_low < at:
+                pending.append((a_low, start, b_low, at))
+            if start + size < a_high and at + size < b_high:
+                pending.append((start + size, a_high, at + size, b_high))
+    return matched
 
 
 def _length_ratio(length: int, other: int) -> float:
@@ -381,21 +440,44 @@ class _Layer:
 
 
 def _read_tree(tree: Tree) -> _Layer:
+    """The tree's files, parsed and checked; the checks are skipped when the same files passed
+    them before (registry.schema.cache)."""
     assert tree.root is not None
     documents: dict[str, Any] = {}
     broken: dict[str, RegistryError] = {}  # uri -> why the file cannot be used
+    contents: dict[str, bytes] = {}  # relative path -> the bytes parsed: the cache key is of what was checked
     for path in sorted(tree.root.rglob("*.json")):
         uri = tree.base_uri + path.relative_to(tree.root).as_posix()
         try:
-            documents[uri] = _read_json(path, tree.file_name(uri))
+            contents[tree.relative(uri)] = data = _read_bytes(path, tree.file_name(uri))
+            documents[uri] = _parsed_json(data, tree.file_name(uri))
         except SchemaFileError as exc:
             broken[uri] = exc
-    return _checked_layer(tree, documents, broken)
+    key = None if broken else cache.tree_key(tree.base_uri, contents, _checks_read())
+    if key is not None and cache.proven(tree.base_uri, contents, key):
+        return _checked_layer(tree, documents, broken, checked=True)
+    layer = _checked_layer(tree, documents, broken)
+    if key is not None and not layer.problems:
+        cache.remember(tree.base_uri, contents, key)
+    return layer
 
 
-def _checked_layer(tree: Tree, documents: dict[str, Any], broken: dict[str, RegistryError]) -> _Layer:
+def _checks_read() -> tuple[bytes, ...]:
+    """What the checks of a file read besides the file: capreg's meta-schema for offering
+    files and the registered keywords (registry.schema.cache keys a tree by them too)."""
+    meta_path = shipped_schema_root() / META_DIR / "offering.schema.json"
+    try:
+        meta = meta_path.read_bytes()
+    except OSError:
+        meta = b""  # the checks then fail as they would without a cache
+    return meta, cache.keywords_schemas(KEYWORDS)
+
+
+def _checked_layer(tree: Tree, documents: dict[str, Any], broken: dict[str, RegistryError],
+                   checked: bool = False) -> _Layer:
+    """The layer of a tree's documents; `checked`: they passed `_check_document` before."""
     files = {*documents, *broken}
-    for uri, document in documents.items():
+    for uri, document in documents.items() if not checked else ():
         try:
             _check_document(tree, files, documents, uri, document)
         except RegistryError as exc:
@@ -406,13 +488,16 @@ def _checked_layer(tree: Tree, documents: dict[str, Any], broken: dict[str, Regi
 
     offerings: dict[str, Offering] = {}
     failures: dict[str, RegistryError] = {}
-    links = _links(documents)
+    links: dict[str, frozenset[str]] | None = None  # worked out once a file is broken: only then is it needed
     for uri in sorted(files):
         relative = tree.relative(uri)
         if _folder(tree, uri) in (META_DIR, COMMON_DIR) or "/" not in relative:
             continue
         # The offering's own error, or that of a file it refers to, disables it alone.
-        problem = next((broken[reached] for reached in _reachable(links, uri) if reached in broken), None)
+        if broken and links is None:
+            links = _links(documents)
+        problem = next((broken[reached] for reached in _reachable(links.get, uri) if reached in broken),
+                       None) if links is not None else None
         if problem is None:
             try:
                 offering = _offering(uri, relative, tree.file_name(uri), documents[uri])
@@ -533,8 +618,10 @@ def _folder(tree: Tree, uri: str) -> str:
 
 
 @derived
-def _registry_links(registry: Registry) -> dict[str, frozenset[str]]:
-    return _links(registry.documents)
+def _document_links(registry: Registry, uri: str) -> frozenset[str]:
+    """The documents the reference keywords of the document `uri` name (none for a file not loaded)."""
+    document = registry.documents.get(uri)
+    return frozenset() if document is None else _links({uri: document})[uri]
 
 
 def _links(documents: Mapping[str, Any]) -> dict[str, frozenset[str]]:
@@ -543,23 +630,31 @@ def _links(documents: Mapping[str, Any]) -> dict[str, frozenset[str]]:
             for uri, document in documents.items()}
 
 
-def _reachable(links: dict[str, frozenset[str]], start: str) -> list[str]:
-    """The document `start` and every document its references reach, transitively (an
-    unreadable one is listed, and not followed)."""
+def _reachable(links: Callable[[str], Iterable[str] | None], start: str) -> list[str]:
+    """The document `start` and every document its references reach, transitively (`links`:
+    uri -> the documents it names; an unreadable one is listed, and not followed)."""
     found: list[str] = []
     pending = [start]
     while pending:
         uri = pending.pop()
         if uri not in found:
             found.append(uri)
-            pending.extend(links.get(uri, ()))
+            pending.extend(links(uri) or ())
     return found
 
 
-def _read_json(path: Path, relative: str) -> Any:
+def _read_bytes(path: Path, relative: str) -> bytes:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SchemaFileError(relative, f"cannot be read: {exc}") from None
+
+
+def _parsed_json(data: bytes, relative: str) -> Any:
+    try:
+        # As Path.read_text reads a file: UTF-8, and universal newlines (line numbers count "\r" too).
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
+    except UnicodeDecodeError as exc:
         raise SchemaFileError(relative, f"cannot be read: {exc}") from None
     try:
         return json.loads(text)

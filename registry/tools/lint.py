@@ -12,13 +12,15 @@ the pattern of the parameter (a property problem).
 
 from __future__ import annotations
 
+from typing import Any
+
 from registry.base.catalog import rule
 from registry.base.findings import Finding
 from registry.base.pointers import to_pointer
 from registry.schema.index import index_of
 from registry.schema.jsonformat import format_json
 from registry.schema.sources import source_problems
-from registry.schema.tree import COMMON_DIR, META_DIR, Registry, offering_meta_schema
+from registry.schema.tree import COMMON_DIR, META_DIR, Registry, closest, located_subschemas, offering_meta_schema
 
 
 def lint(registry: Registry) -> list[Finding]:
@@ -33,6 +35,7 @@ def lint(registry: Registry) -> list[Finding]:
     meta = offering_meta_schema()  # capreg's own, rule keywords included: no tree needs a copy
     offering_check = Draft202012Validator(meta)
     common_check = Draft202012Validator({**meta["$defs"]["common"], "$defs": meta["$defs"]})
+    known = _x_keywords(meta)
 
     for uri, document in registry.documents.items():
         tree = registry.tree_of(uri)
@@ -46,6 +49,7 @@ def lint(registry: Registry) -> list[Finding]:
         for error in check.iter_errors(document):
             problems.append(rule("meta-schema").finding(to_pointer(error.absolute_path), file=relative,
                                                        detail=error.message, at=error.json_path))
+        problems += _unknown_keywords(document, relative, known)
 
     from registry.tools.compare import tag_problems, vocabulary
 
@@ -66,6 +70,37 @@ def lint(registry: Registry) -> list[Finding]:
                     known=", ".join(sorted(registry.concepts))))
     problems += source_problems(registry)
     problems += _format_problems(registry)
+    return problems
+
+
+def _x_keywords(meta: Any) -> frozenset[str]:
+    """Every x- name capreg's meta-schema declares somewhere: rule keywords and annotations."""
+    names: set[str] = set()
+    stack = [meta]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            names.update(name for name in node.get("properties", {}) if name.startswith("x-"))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(names)
+
+
+def _unknown_keywords(document: Any, file: str, known: frozenset[str]) -> list[Finding]:
+    """x- keys of schema objects that capreg does not know: the meta-schema lets any key
+    through (JSON Schema ignores unknown keywords), so `x-uniqe` would check nothing."""
+    problems = []
+    for path, schema in located_subschemas(document):
+        if any(isinstance(token, str) and token.startswith("x-") for token in path):
+            continue  # inside an annotation's value: data, not a schema
+        for name in schema:
+            if name.startswith("x-") and name not in known:
+                suggestion = closest(name, known)
+                pointer = to_pointer((*path, name))
+                problems.append(rule("keyword-unknown").finding(
+                    pointer, file=file, name=f"`{name}`", at=pointer,
+                    suggestion=f"; did you mean `{suggestion}`?" if suggestion else ""))
     return problems
 
 

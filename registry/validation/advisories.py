@@ -48,6 +48,8 @@ class AdvisoryPlan:
 
     ignored: tuple[IgnoredParameter, ...]
     unset_defaults: tuple[UnsetDefault, ...]
+    # Read together: each ignored parameter, then the places of each unset default in turn.
+    places: pointers.Reader
 
 
 def advisory_findings(plan: AdvisoryPlan, offering_id: str, payload: Any,
@@ -55,16 +57,28 @@ def advisory_findings(plan: AdvisoryPlan, offering_id: str, payload: Any,
     """The warnings about a valid-looking payload. `misplaced`: pointer patterns of parameters
     the payload sets at a wrong place (the unknown-property finding there says where they
     belong): they are not "left out"."""
-    findings: list[Finding] = []
-    for parameter, reason in plan.ignored:
+    reached = plan.places(payload)
+    start = len(plan.ignored)
+    # Most payloads set no ignored parameter: one look at all of them.
+    findings = _ignored(plan, offering_id, payload, reached) if any(reached[:start]) else []
+    for places, warning in plan.unset_defaults:
+        set_somewhere = any(reached[start:start + len(places)])
+        start += len(places)
+        if not set_somewhere and warning.pointer not in misplaced:
+            findings.append(warning)
+    return findings
+
+
+def _ignored(plan: AdvisoryPlan, offering_id: str, payload: Any, reached: list[list[Any]]) -> list[Finding]:
+    findings = []
+    for (parameter, reason), values in zip(plan.ignored, reached):
+        if not values:
+            continue
         for path, _ in pointers.expand(payload, parameter.tokens):
             findings.append(rule("ignored-parameter").finding(
                 pointers.to_pointer(path), hint=f"remove {_code(parameter.name)}",
                 name=_code(parameter.name), offering=offering_id, reason=reason,
             ))
-    for places, warning in plan.unset_defaults:
-        if warning.pointer not in misplaced and not any(pointers.exists(payload, tokens) for tokens in places):
-            findings.append(warning)
     return findings
 
 
@@ -86,7 +100,8 @@ def advisory_plan(registry: Registry, index: OfferingIndex) -> AdvisoryPlan:
         unset_defaults.append(UnsetDefault(places, warning))
     ignored = tuple(IgnoredParameter(p, openable(registry, index.offering.uri, p.ignored)) for p in index.parameters
                     if p.ignored and p.variant is None)
-    return AdvisoryPlan(ignored, tuple(unset_defaults))
+    places = [p.tokens for p, _ in ignored] + [tokens for unset in unset_defaults for tokens in unset.places]
+    return AdvisoryPlan(ignored, tuple(unset_defaults), pointers.reader(places))
 
 
 def primary(index: OfferingIndex, concept: str) -> Parameter | None:

@@ -9,7 +9,9 @@ still, on the first rejection jsonschema-rs's own errors cannot explain.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from registry.base import pointers
@@ -31,7 +33,7 @@ class CompiledOffering:
     # Whether jsonschema may explain a rejection; if not, jsonschema-rs's own errors do
     # (structural.explainable says when).
     explainable: bool
-    keyword_checks: tuple[rules.KeywordChecks, ...] = field(repr=False)
+    keyword_checks: rules.KeywordPlan = field(repr=False)
     advisories: advisories.AdvisoryPlan = field(repr=False)
 
     def detailed(self) -> Any:
@@ -40,14 +42,28 @@ class CompiledOffering:
 
     def check(self, payload: dict[str, Any]) -> Report:
         """Every finding about a payload (JSON data, an object) for this offering."""
-        findings = self.schema_findings(payload)
-        misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
-        # A value the schema already rejects (an empty `refId`) is one problem: the cross-field
-        # rules say nothing more about it.
-        rejected = {f.pointer for f in findings}
-        findings += [f for f in rules.keyword_findings(self.keyword_checks, payload) if f.pointer not in rejected]
-        findings += advisories.advisory_findings(self.advisories, self.offering.id, payload, misplaced)
-        return Report(self.offering.id, tuple(sorted(findings, key=_reading_order)))
+        findings = [] if self._satisfies_schema(payload) else self.schema_findings(payload)
+        if findings:
+            misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
+            # A value the schema already rejects (an empty `refId`) is one problem: the
+            # cross-field rules say nothing more about it.
+            rejected = {f.pointer for f in findings}
+            findings += [f for f in rules.keyword_findings(self.keyword_checks, payload) if f.pointer not in rejected]
+            findings += advisories.advisory_findings(self.advisories, self.offering.id, payload, misplaced)
+        else:
+            findings = rules.keyword_findings(self.keyword_checks, payload)
+            findings += advisories.advisory_findings(self.advisories, self.offering.id, payload)
+        if len(findings) > 1:
+            findings.sort(key=_reading_order)
+        return Report(self.offering.id, tuple(findings))
+
+    def _satisfies_schema(self, payload: Any) -> bool:
+        """jsonschema-rs's verdict alone, the common case asked first: a payload it rejects
+        (or cannot take) is explained by schema_findings, which asks it again."""
+        try:
+            return self.fast.is_valid(payload)  # type: ignore[no-any-return]
+        except ValueError:
+            return False
 
     def schema_findings(self, payload: Any) -> list[Finding]:
         """What the payload breaks of the offering's JSON Schema."""
@@ -60,14 +76,15 @@ class CompiledOffering:
         too high), or that is another provider's name for a concept: where it belongs. An
         object holding such parameters (Runware's `providerSettings.sync` on an offering that
         takes `settings`): where each of them belongs."""
-        home = _home(self.registry, self.index, name)
+        placed = homes(self.registry, self.offering.id)
+        home = placed.get(name)
         if home is not None:
             if home.name != name:
                 return structural.UnknownAdvice(
                     f"`{name}` is how other providers name {home.concept.replace('_', ' ') if home.concept else 'it'}; "
                     f"{offering.id} calls it `{home.name}` at {home.pattern}", (home.pattern,))
             return structural.UnknownAdvice(f"move it to `{home.pattern}`", (home.pattern,))
-        moves = _nested_homes(self.registry, self.index, value)
+        moves = _nested_homes(placed, value)
         if not moves:
             return None
         listed = ", ".join(f"`{member}` to `{parameter.pattern}`" for member, parameter in moves)
@@ -96,20 +113,29 @@ def _reading_order(finding: Finding) -> tuple[Any, ...]:
 _MISPLACED_DEPTH, _MISPLACED_MEMBERS = 3, 100
 
 
-def _home(registry: Registry, index: OfferingIndex, name: str) -> Parameter | None:
-    """The parameter of this offering named `name`, or carrying the concept other providers
-    name so: the shallowest one outside arrays and `oneOf` branches, where a move is plain."""
-    placed = [p for p in index.parameters if p.name == name and "*" not in p.tokens and p.variant is None]
-    if placed:
-        return min(placed, key=lambda p: len(p.tokens))
-    for concept in sorted(concepts_by_name(registry).get(name, set())):
-        own = advisories.primary(index, concept)
-        if own is not None:
-            return own
-    return None
+@derived
+def homes(registry: Registry, offering_id: str) -> Mapping[str, Parameter]:
+    """property name -> the parameter of this offering named so, or else carrying the concept
+    other providers name so: the shallowest one outside arrays and `oneOf` branches, where a
+    move is plain. Built on the offering's first unknown property, read for every one after."""
+    index = index_of(registry, offering_id)
+    found: dict[str, Parameter] = {}
+    for parameter in index.parameters:
+        if "*" not in parameter.tokens and parameter.variant is None:
+            shallowest = found.get(parameter.name)
+            if shallowest is None or len(parameter.tokens) < len(shallowest.tokens):
+                found[parameter.name] = parameter
+    for name, concepts in concepts_by_name(registry).items():
+        if name not in found:
+            for concept in sorted(concepts):
+                own = advisories.primary(index, concept)
+                if own is not None:
+                    found[name] = own
+                    break
+    return MappingProxyType(found)
 
 
-def _nested_homes(registry: Registry, index: OfferingIndex, value: Any) -> list[tuple[str, Parameter]]:
+def _nested_homes(placed: Mapping[str, Parameter], value: Any) -> list[tuple[str, Parameter]]:
     moves: list[tuple[str, Parameter]] = []
     budget = _MISPLACED_MEMBERS
     level = [value]
@@ -122,7 +148,7 @@ def _nested_homes(registry: Registry, index: OfferingIndex, value: Any) -> list[
                 budget -= 1
                 if budget < 0:
                     return moves
-                home = _home(registry, index, key)
+                home = placed.get(key)
                 if home is not None:
                     moves.append((key, home))
                 else:

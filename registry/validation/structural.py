@@ -16,8 +16,9 @@ import difflib
 import itertools
 import functools
 import json
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from registry.base import pointers
 from registry.base.catalog import rule
@@ -125,6 +126,8 @@ def _ecma_validator_class() -> Any:
 def _additional_names(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
     """The names of `instance` neither `properties` nor `patternProperties` of `schema` covers."""
     named, name_patterns = schema.get("properties", {}), schema.get("patternProperties", {})
+    if not name_patterns:
+        return [name for name in instance if name not in named]
     return [name for name in instance
             if name not in named and not any(matches(pattern, name) for pattern in name_patterns)]
 
@@ -160,7 +163,8 @@ def schema_findings(offering: Offering, fast: Any, detailed: Callable[[], Any] |
                 errors = _engine_errors(documents, fast, payload) or list(itertools.islice(
                     detailed().iter_errors(payload), EXPLAINED_ERRORS + 1))
                 explainer = _Explainer(offering, unknown_hint)
-                findings = explainer.listing.close(list(explainer.explain(errors[:EXPLAINED_ERRORS])))
+                explainer.explain(errors[:EXPLAINED_ERRORS])
+                findings = explainer.listing.close(explainer.found)
                 if len(errors) > EXPLAINED_ERRORS and findings:
                     findings[-1] = dataclasses.replace(findings[-1], message=(
                         f"{findings[-1].message} (capreg stopped after the first {EXPLAINED_ERRORS:,} "
@@ -191,8 +195,7 @@ _ENGINE_KEYWORDS = frozenset({
 _FOREIGN_APPLICATORS = frozenset({"propertyNames", "not", "contains", "unevaluatedItems"})
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _EngineError:
+class _EngineError(NamedTuple):
     """One jsonschema-rs error in the shape of jsonschema's ValidationError, as far as the
     explainer reads it: the keyword, its value and schema, the payload value and its path,
     and for `oneOf`/`anyOf` the errors of every branch."""
@@ -224,25 +227,22 @@ def _engine_errors(documents: Mapping[str, Any], fast: Any, payload: Any) -> lis
 def _engine_error(documents: Mapping[str, Any], error: Any, payload: Any, enclosing: tuple[Any, ...]) -> _EngineError:
     location = error.absolute_keyword_location
     evaluated = tuple(error.evaluation_path)
-    if location is None or _FOREIGN_APPLICATORS.intersection(evaluated[len(enclosing):]):
+    own = evaluated[len(enclosing):]
+    if location is None or not _FOREIGN_APPLICATORS.isdisjoint(own):
         raise _Unexplained
-    path = tuple(error.instance_path)
     if error.kind.name == "falseSchema":
         if not enclosing:  # worded from jsonschema's message; within a branch, it only rejects the branch
             raise _Unexplained
         keyword, value, schema = None, None, False
     else:
-        uri, _, fragment = location.partition("#")
-        if "%" in fragment:  # a schema key a URI must escape (`^[a-z]+$` under patternProperties)
-            import urllib.parse
-
-            fragment = urllib.parse.unquote(fragment)
-        tokens = pointers.parse(fragment)
+        uri, tokens = _keyword_location(location)
         keyword = tokens[-1] if tokens else None
         if keyword not in _ENGINE_KEYWORDS:
             raise _Unexplained
         try:
-            schema = functools.reduce(_child_schema, tokens[:-1], documents[uri])
+            schema = documents[uri]
+            for token in tokens[:-1]:
+                schema = schema[int(token)] if isinstance(schema, list) else schema[token]
             value = schema[keyword]
         except (KeyError, IndexError, ValueError, TypeError):
             raise _Unexplained from None
@@ -250,29 +250,41 @@ def _engine_error(documents: Mapping[str, Any], error: Any, payload: Any, enclos
     if keyword in ("oneOf", "anyOf"):
         branches = getattr(error.kind, "context", None) or ()
         context = tuple(_engine_error(documents, sub, payload, evaluated) for branch in branches for sub in branch)
-    return _EngineError(keyword, value, schema, _value_at(payload, path), path, evaluated[len(enclosing):],
-                        context)
+    path = tuple(error.instance_path)
+    return _EngineError(keyword, value, schema, _value_at(payload, path), path, own, context)
 
 
-def _child_schema(schema: Any, token: str) -> Any:
-    return schema[int(token)] if isinstance(schema, list) else schema[token]
+@functools.lru_cache(maxsize=4096)
+def _keyword_location(location: str) -> tuple[str, tuple[str, ...]]:
+    """The document URI and the tokens to the keyword of a jsonschema-rs keyword location:
+    a schema's keywords are few, and the same ones fail payload after payload."""
+    uri, _, fragment = location.partition("#")
+    if "%" in fragment:  # a schema key a URI must escape (`^[a-z]+$` under patternProperties)
+        import urllib.parse
+
+        fragment = urllib.parse.unquote(fragment)
+    return uri, pointers.parse(fragment)
 
 
 def _value_at(payload: Any, path: pointers.Path) -> Any:
     """The payload's own value at `path` (jsonschema-rs would hand over a copy)."""
-    return functools.reduce(lambda value, token: value[token], path, payload)
+    for token in path:
+        payload = payload[token]
+    return payload
 
 
 class _Explainer:
-    """Turns jsonschema errors into findings with a rule id, a pointer and a plain message."""
+    """Turns jsonschema errors into findings with a rule id, a pointer and a plain message,
+    in `found` (a list filled in place: an invalid payload is explained in microseconds, and
+    generators nested per error would cost a good part of them)."""
 
     def __init__(self, offering: Offering, unknown_hint: UnknownHint) -> None:
         self.offering = offering
         self.unknown_hint = unknown_hint
         self.listing = Listing()
+        self.found: list[Finding] = []
 
-    def explain(self, errors: Iterable[ValidationError]) -> Iterable[Finding]:
-        errors = list(errors)
+    def explain(self, errors: list[ValidationError]) -> None:
         misnamed = _misnamed(errors)
         reported_required: set[tuple[Any, ...]] = set()
         for error in errors:
@@ -283,49 +295,52 @@ class _Explainer:
                 if path in reported_required:
                     continue
                 reported_required.add(path)
-                yield from self._required(error, path, misnamed)
+                self._required(error, path, misnamed.get(path, _NONE_MISNAMED))
             elif keyword in ("additionalProperties", "unevaluatedProperties"):
-                yield from self._unknown(error, path, misnamed)
+                self._unknown(error, path, misnamed.get(path, _NONE_MISNAMED))
             elif keyword in ("oneOf", "anyOf"):
-                yield from self._one_of(error, path)
+                self._one_of(error, path)
             else:
                 finding = self._simple(error, path)
                 if self.listing.wants(finding.rule):
-                    yield finding
+                    self.found.append(finding)
 
-    def _required(self, error: ValidationError, path: pointers.Path, misnamed: _Misnamed) -> Iterable[Finding]:
-        spelt_otherwise = set(misnamed.get(path, {}).values())  # the unknown-property finding says it
+    def _required(self, error: ValidationError, path: pointers.Path, misnamed: Mapping[str, str]) -> None:
+        instance = error.instance
+        if not isinstance(instance, dict):
+            return
+        spelt_otherwise = misnamed.values()  # the unknown-property finding says it
+        properties = error.schema.get("properties", {})
         for name in error.validator_value:
-            if (isinstance(error.instance, dict) and name not in error.instance and name not in spelt_otherwise
-                    and self.listing.wants("required")):
-                yield rule("required").finding(
-                    pointers.to_pointer((*path, name)),
-                    hint=_describe_schema(error.schema.get("properties", {}).get(name)),
+            if name not in instance and name not in spelt_otherwise and self.listing.wants("required"):
+                self.found.append(rule("required").finding(
+                    _pointer_to(path, name), hint=_describe_schema(properties.get(name)),
                     name=_code(name), context=f" in {describe(path)}" if path else "",
-                )
+                ))
 
-    def _unknown(self, error: ValidationError, path: pointers.Path, misnamed: _Misnamed) -> Iterable[Finding]:
-        allowed = list(error.schema.get("properties", {}))
-        for name in _additional_names(error.instance, error.schema):
+    def _unknown(self, error: ValidationError, path: pointers.Path, misnamed: Mapping[str, str]) -> None:
+        instance, schema = error.instance, error.schema
+        for name in _additional_names(instance, schema):
             if not self.listing.wants("unknown-property"):
                 continue
-            meant = misnamed.get(path, {}).get(name)
+            meant = misnamed.get(name)
             if meant is not None:
-                advice = UnknownAdvice(f"did you mean {_code(meant)}? (it is required)")
+                hint, belongs_at = f"did you mean {_code(meant)}? (it is required)", ()
             else:
-                advice = self.unknown_hint(self.offering, path, name, error.instance[name]) or UnknownAdvice(None)
-            hint = advice.hint
+                advice = self.unknown_hint(self.offering, path, name, instance[name])
+                hint, belongs_at = (advice.hint, advice.belongs_at) if advice is not None else (None, ())
             if hint is None:
+                allowed = list(schema.get("properties", {}))
                 suggestion = closest(name, allowed)
                 hint = f"did you mean {_code(suggestion)}?" if suggestion else (
                     f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None)
-            extra = {"belongs_at": list(advice.belongs_at)} if advice.belongs_at else {}
-            yield rule("unknown-property").finding(
-                pointers.to_pointer((*path, name)), hint=hint, name=_code(shortened(name)), offering=self.offering.id,
+            extra = {"belongs_at": list(belongs_at)} if belongs_at else {}
+            self.found.append(rule("unknown-property").finding(
+                _pointer_to(path, name), hint=hint, name=_code(shortened(name)), offering=self.offering.id,
                 context=f" (in {describe(path)})" if path else "", **extra,
-            )
+            ))
 
-    def _one_of(self, error: ValidationError, path: pointers.Path) -> Iterable[Finding]:
+    def _one_of(self, error: ValidationError, path: pointers.Path) -> None:
         branches: dict[int | None, list[ValidationError]] = {}
         for sub in error.context or ():
             # an error of a `false` branch has no schema path: it rejects everything anyway
@@ -344,14 +359,14 @@ class _Explainer:
             fewest = min(len(errs) for errs in meant)
             meant = [errs for errs in meant if len(errs) == fewest]
         if len(meant) == 1:
-            yield from self.explain(meant[0])
+            self.explain(meant[0])
             return
         if not self.listing.wants("no-match"):
             return
         names = [_branch_label(b) for b in error.validator_value]
-        yield rule("no-match").finding(
+        self.found.append(rule("no-match").finding(
             pointers.to_pointer(path), name=describe(path), expected=" or ".join(names), found=show(error.instance),
-        )
+        ))
 
     def _simple(self, error: ValidationError, path: pointers.Path) -> Finding:
         keyword, value, instance, schema = error.validator, error.validator_value, error.instance, error.schema
@@ -363,7 +378,7 @@ class _Explainer:
             suggestion = closest(instance, [v for v in value if isinstance(v, str)]) if isinstance(instance, str) else None
             return rule("enum").finding(
                 pointer, hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else None,
-                name=name, expected=", ".join(json.dumps(v) for v in value), found=show(instance),
+                name=name, expected=_listed(value), found=show(instance),
             )
         if keyword == "const":
             return rule("const").finding(pointer, name=name, expected=json.dumps(value), found=show(instance))
@@ -398,6 +413,7 @@ class _Explainer:
 _MISSPELT = 0.8
 # object path -> unknown property name -> the missing required name it is a misspelling of
 _Misnamed = dict[pointers.Path, dict[str, str]]
+_NONE_MISNAMED: Mapping[str, str] = MappingProxyType({})
 
 
 def _misnamed(errors: list[ValidationError]) -> _Misnamed:
@@ -414,11 +430,31 @@ def _misnamed(errors: list[ValidationError]) -> _Misnamed:
         if error.validator not in ("additionalProperties", "unevaluatedProperties") or path not in missing:
             continue
         for name in _additional_names(error.instance, error.schema):
+            if not _alike_enough(name, missing[path]):
+                continue
             meant = closest(name, missing[path])
             if (meant is not None and meant not in found.get(path, {}).values()
                     and difflib.SequenceMatcher(None, name, meant).ratio() >= _MISSPELT):
                 found.setdefault(path, {})[name] = meant
     return found
+
+
+def _alike_enough(name: str, missing: list[str]) -> bool:
+    """Whether a missing name may be alike enough to `name` to count as its misspelling: the
+    characters it shares with `name` however placed bound how alike they are, so most
+    unknown names are ruled out without comparing them."""
+    comparable = [meant for meant in missing
+                  if 2.0 * min(len(meant), len(name)) / (len(meant) + len(name)) >= _MISSPELT]
+    if not comparable:
+        return False
+    in_name = dict.fromkeys(map(ord, name))
+    return any(2.0 * (len(meant) - len(meant.translate(in_name))) / (len(meant) + len(name)) >= _MISSPELT
+               for meant in comparable)
+
+
+def _pointer_to(path: pointers.Path, name: str) -> str:
+    """The pointer to member `name` of the object at `path`."""
+    return f"{pointers.to_pointer(path)}/{pointers.escape(name)}"
 
 
 def describe(path: pointers.Path) -> str:
@@ -437,16 +473,25 @@ def _detail(error: Any) -> str:
     return shortened(error.message, 200)
 
 
+# json.dumps(value, ensure_ascii=False), without building an encoder per value.
+_as_json_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def show(value: Any) -> str:
     """A short rendering of a found value that also tells its JSON type."""
     if isinstance(value, dict):
         return "an object" if value else "an empty object"
     if isinstance(value, list):
         return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}"
-    text = json.dumps(value, ensure_ascii=False)
+    text = _as_json_text(value)
     if len(text) > 60:
         text = text[:57] + "..."
     return f"the string {text}" if isinstance(value, str) else text
+
+
+def _listed(values: list[Any]) -> str:
+    """The values as JSON, comma-separated: the array's own JSON text without its brackets."""
+    return json.dumps(values)[1:-1]
 
 
 def _a(json_type: str) -> str:

@@ -16,7 +16,7 @@ from registry.base.text import shortened
 from registry.schema.index import index_of
 from registry.schema.tree import FORK_LOCK, Offering, Registry, closest, default_builtin, default_roots, derived, load
 from registry.validation import jsondata, structural
-from registry.validation.compiled import compiled, concepts_by_name
+from registry.validation.compiled import compiled, concepts_by_name, homes
 
 
 _loaded: dict[str, Registry] = {}  # "default" | "shipped" -> its registry
@@ -62,13 +62,14 @@ default_registry.cache_clear = _forget_default_registry  # type: ignore[attr-def
 def preload(registry: Registry | None = None) -> Registry:
     """Load the registry (the default one unless given) and compile every offering: both
     engines' validators, the index, the prepared rule keywords, the advisories, and the
-    tables detection reads. A pre-fork server calls it once before forking, so its workers
+    tables detection and the unknown-property hints read. A pre-fork server calls it once before forking, so its workers
     start with nothing left to load or compile and share the compiled schemas."""
     registry = registry or default_registry()
     _detection_table(registry)
     concepts_by_name(registry)
     for offering_id in registry.offerings:
         compiled(registry, offering_id).detailed()
+        homes(registry, offering_id)
     return registry
 
 

@@ -10,7 +10,7 @@ lists are built, so every check stays linear in the payload.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from registry.base import pointers
@@ -34,7 +34,7 @@ class Reached:
 
     __slots__ = ("payload", "tokens", "values", "_paths")
 
-    def __init__(self, payload: Any, tokens: Tokens, values: list[Any]) -> None:
+    def __init__(self, payload: Any, tokens: Tokens, values: Sequence[Any]) -> None:
         self.payload, self.tokens, self.values = payload, tokens, values
         self._paths: dict[int, pointers.Path] | None = None
 
@@ -48,20 +48,41 @@ class Reached:
 
 # A prepared rule: (the whole payload, what its location reaches, the listing) -> findings
 Check = Callable[[Any, Reached, Listing], list[Finding]]
+# Whether a rule finds nothing: (the whole payload, the values its location reaches, the
+# values each of the patterns it reads reaches) -> bool
+Quiet = Callable[[Any, Sequence[Any], Sequence[list[Any]]], bool]
 
 
-def objects(reached: Reached) -> Iterator[dict[str, Any]]:
-    """The objects among the reached values: what the keywords that sit on an object check
-    (a value of another type is the structural check's to report)."""
-    return (value for value in reached.values if type(value) is dict)
+def quieted(quiet: Quiet, findings: Check, reads: Sequence[Tokens] = ()) -> Check:
+    """The check that asks `quiet` first and works out `findings` only when it says no;
+    `reads`: the patterns (from the root) whose values `quiet` is given.
+
+    The rule engine also asks `check.quiet` alone, its `check.reads` read in the walk that
+    reads the locations: for a payload every rule is quiet on (most payloads), it walks
+    the payload once and builds no Reached, no Listing and no list of findings."""
+
+    def check(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+        return [] if quiet(payload, reached.values, read_each(payload, reads)) else findings(payload, reached, listing)
+
+    check.quiet, check.reads = quiet, tuple(reads)  # type: ignore[attr-defined]
+    return check
 
 
-def names_present(reached: Reached, groups: list[tuple[str, ...]]) -> Iterator[tuple[dict[str, Any], tuple[str, ...], list[str]]]:
-    """For each object reached and each group of property names: the object, the group, and
-    the names of the group the object holds, in the group's order."""
-    for obj in objects(reached):
-        for group in groups:
-            yield obj, group, [name for name in group if name in obj]
+def read_each(payload: Any, patterns: Sequence[Tokens]) -> list[list[Any]]:
+    """What each pattern reaches, read one by one: for a check asked on its own and for the
+    findings of a rule broken, rarer than a written-out walk (pointers.reader) is worth
+    compiling for."""
+    return [pointers.values(payload, tokens) for tokens in patterns]
+
+
+def held(obj: dict[str, Any], names: tuple[str, ...]) -> int:
+    """How many of the names the object holds. A loop, not a comprehension: the checks ask
+    it of every object they reach, and a comprehension costs a call."""
+    count = 0
+    for name in names:
+        if name in obj:
+            count += 1
+    return count
 
 
 def is_number(value: Any) -> bool:
@@ -90,7 +111,3 @@ def shown(value: Any) -> str:
 def ids(defined: dict[Any, None]) -> str:
     listed = ", ".join(shown(d) for d in list(defined)[:IDS_SHOWN]) or "none"
     return listed + (f" and {len(defined) - IDS_SHOWN:,} more" if len(defined) > IDS_SHOWN else "")
-
-
-def exists(payload: Any, tokens: Tokens | None) -> bool:
-    return tokens is not None and pointers.exists(payload, tokens)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base import pointers
@@ -9,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists, objects, pointer_to
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, pointer_to, quieted, read_each
 
 
 class ExactlyOneOf(Keyword):
@@ -27,15 +28,33 @@ class ExactlyOneOf(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
+        groups = []
+        reads: list[Tokens] = []  # the patterns of every group, one group after the other
+        group_reads = []  # where each group's are among them
+        for group in plan.argument:
+            patterns = [pointers.parse(p) for p in group]
+            groups.append((group, patterns))
+            group_reads.append(slice(len(reads), len(reads) + len(patterns)))
+            reads += patterns
+
+        def quiet_exactly_one(payload: Any, objects: Sequence[Any], values: Sequence[list[Any]]) -> bool:
+            for obj in objects:
+                if type(obj) is dict:
+                    for group_values in group_reads:
+                        if sum(map(bool, values[group_values])) != 1:
+                            return False
+            return True
 
         def check_exactly_one(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for obj in objects(reached):
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
                 for group, patterns in groups:
-                    present = [p for p, tokens in zip(group, patterns) if exists(payload, tokens)]
-                    if len(present) == 1 or not listing.wants(rule.id):
+                    reached_group = read_each(payload, patterns)
+                    if sum(map(bool, reached_group)) == 1 or not listing.wants(rule.id):
                         continue
+                    present = [p for p, values in zip(group, reached_group) if values]
                     counted = "none" if not present else f"{len(present)}: " + ", ".join(code(p) for p in present)
                     found.append(rule.finding(
                         pointer_to(reached, obj),
@@ -44,4 +63,4 @@ class ExactlyOneOf(Keyword):
                     ))
             return found
 
-        return check_exactly_one
+        return quieted(quiet_exactly_one, check_exactly_one, reads)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import NAMES, Check, Reached, names_present, pointer_to
+from registry.validation.keywords.common import NAMES, Check, Reached, held, pointer_to, quieted
 
 
 class Exclusive(Keyword):
@@ -28,12 +29,29 @@ class Exclusive(Keyword):
         rule = cls.rule
         groups = [tuple(group) for group in plan.argument]
 
-        def check_exclusive(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            return [
-                rule.finding(pointer_to(reached, obj, later), hint=f"keep only one of {', '.join(code(p) for p in present)}",
-                             name=code(later), other=code(present[0]))
-                for obj, _, present in names_present(reached, groups)
-                for later in present[1:] if listing.wants(rule.id)
-            ]
+        def quiet_exclusive(payload: Any, objects: Sequence[Any], _: Sequence[list[Any]]) -> bool:
+            for obj in objects:
+                if type(obj) is dict:
+                    for group in groups:
+                        if held(obj, group) > 1:
+                            return False
+            return True
 
-        return check_exclusive
+        def check_exclusive(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
+            found = []
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
+                for group in groups:
+                    if held(obj, group) < 2:
+                        continue
+                    present = [name for name in group if name in obj]
+                    found += [
+                        rule.finding(pointer_to(reached, obj, later),
+                                     hint=f"keep only one of {', '.join(code(p) for p in present)}",
+                                     name=code(later), other=code(present[0]))
+                        for later in present[1:] if listing.wants(rule.id)
+                    ]
+            return found
+
+        return quieted(quiet_exclusive, check_exclusive)

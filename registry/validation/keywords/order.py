@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code, shortened
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import Check, Reached, is_number, objects, pointer_to
+from registry.validation.keywords.common import Check, Reached, is_number, pointer_to, quieted
 
 
 class Order(Keyword):
@@ -34,14 +35,22 @@ class Order(Keyword):
         rule = cls.rule
         pairs = [(p["lesser"], p["greater"], p["allowEqual"]) for p in plan.argument]
 
+        def quiet_order(payload: Any, objects: Sequence[Any], _: Sequence[list[Any]]) -> bool:
+            for obj in objects:
+                if type(obj) is dict:
+                    for lesser_name, greater_name, allow_equal in pairs:
+                        if _out_of_order(obj.get(lesser_name), obj.get(greater_name), allow_equal):
+                            return False
+            return True
+
         def check_order(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
-            for obj in objects(reached):
+            for obj in reached.values:
+                if type(obj) is not dict:
+                    continue
                 for lesser_name, greater_name, allow_equal in pairs:
                     lesser, greater = obj.get(lesser_name), obj.get(greater_name)
-                    if not (is_number(lesser) and is_number(greater)):
-                        continue
-                    if greater > lesser or (allow_equal and greater == lesser) or not listing.wants(rule.id):
+                    if not _out_of_order(lesser, greater, allow_equal) or not listing.wants(rule.id):
                         continue
                     found.append(rule.finding(
                         pointer_to(reached, obj, greater_name), greater=code(greater_name),
@@ -50,4 +59,10 @@ class Order(Keyword):
                     ))
             return found
 
-        return check_order
+        return quieted(quiet_order, check_order)
+
+
+def _out_of_order(lesser: Any, greater: Any, allow_equal: bool) -> bool:
+    """Whether two values are numbers out of order (values of another type are the
+    structural check's to report)."""
+    return is_number(lesser) and is_number(greater) and not (greater > lesser or (allow_equal and greater == lesser))

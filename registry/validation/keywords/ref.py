@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base import pointers
@@ -11,7 +12,7 @@ from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
 from registry.schema.tree import closest
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, ids, shown
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, ids, quieted, read_each, shown
 
 
 class Ref(Keyword):
@@ -30,16 +31,18 @@ class Ref(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        targets = [pointers.parse(p) for p in plan.argument]
+        target_patterns = [pointers.parse(p) for p in plan.argument]
         described = " or ".join(code(p) for p in plan.argument)
 
+        def quiet_refs(payload: Any, references: Sequence[Any], at_targets: Sequence[list[Any]]) -> bool:
+            defined = _defined(at_targets)
+            for value in references:
+                if type(value) is str and value not in defined:
+                    return False
+            return True
+
         def check_refs(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            references = [v for v in reached.values if type(v) is str]
-            if not references:
-                return []
-            defined = dict.fromkeys(v for t in targets for v in pointers.values(payload, t) if hashable(v))
-            if all(reference in defined for reference in references):
-                return []
+            defined = _defined(read_each(payload, target_patterns))
             candidates = [d for d in defined if isinstance(d, str)]
             found = []
             for path, value in pointers.expand(payload, plan.tokens):
@@ -53,4 +56,14 @@ class Ref(Keyword):
                     ))
             return found
 
-        return check_refs
+        return quieted(quiet_refs, check_refs, target_patterns)
+
+
+def _defined(reached: Sequence[list[Any]]) -> dict[Any, None]:
+    """The ids defined, in document order. Loops, not comprehensions: this runs on every payload."""
+    defined: dict[Any, None] = {}
+    for values in reached:
+        for value in values:
+            if hashable(value):
+                defined[value] = None
+    return defined

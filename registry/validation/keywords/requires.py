@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base import pointers
@@ -9,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, exists
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, quieted, read_each
 
 
 class Requires(Keyword):
@@ -29,13 +30,22 @@ class Requires(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        requirements = [(r["if"], pointers.parse(r["if"]), r["then"], pointers.parse(r["then"])) for r in plan.argument]
+        requirements = [(r["if"], r["then"]) for r in plan.argument]
+        # Read together: the `if` of each requirement, then its `then`.
+        patterns = [pointers.parse(p) for requirement in requirements for p in requirement]
+
+        def quiet_requires(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
+            for present, then_present in zip(values[::2], values[1::2]):
+                if present and not then_present:
+                    return False
+            return True
 
         def check_requires(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
-            return [
-                rule.finding(then, then=code(then), if_=code(if_))
-                for if_, if_tokens, then, then_tokens in requirements
-                if exists(payload, if_tokens) and not exists(payload, then_tokens) and listing.wants(rule.id)
-            ]
+            values = read_each(payload, patterns)
+            found = []
+            for (if_, then), present, then_present in zip(requirements, values[::2], values[1::2]):
+                if present and not then_present and listing.wants(rule.id):
+                    found.append(rule.finding(then, then=code(then), if_=code(if_)))
+            return found
 
-        return check_requires
+        return quieted(quiet_requires, check_requires, patterns)

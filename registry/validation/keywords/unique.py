@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from registry.base import pointers
@@ -9,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, identity, shown
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, hashable, identity, quieted, read_each, shown
 
 
 class Unique(Keyword):
@@ -27,13 +28,26 @@ class Unique(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        groups = [(group, [pointers.parse(p) for p in group]) for group in plan.argument]
+        groups = []
+        reads: list[Tokens] = []  # the patterns of every group, one group after the other
+        group_reads = []  # where each group's are among them
+        for group in plan.argument:
+            patterns = [pointers.parse(p) for p in group]
+            groups.append((group, patterns))
+            group_reads.append(slice(len(reads), len(reads) + len(patterns)))
+            reads += patterns
+
+        def quiet_unique(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
+            for group_values in group_reads:
+                reached_ids = values[group_values]
+                if sum(map(len, reached_ids)) > 1 and not _distinct(reached_ids):  # mostly none or one id
+                    return False
+            return True
 
         def check_unique(payload: Any, reached: Reached, listing: Listing) -> list[Finding]:
             found = []
             for group, patterns in groups:
-                ids = [identity(v) for t in patterns for v in pointers.values(payload, t) if hashable(v)]
-                if len(set(ids)) == len(ids):
+                if _distinct(read_each(payload, patterns)):
                     continue
                 first_seen: dict[Any, pointers.Path] = {}
                 for path, value in (hit for t in patterns for hit in pointers.expand(payload, t)):
@@ -52,4 +66,16 @@ class Unique(Keyword):
                     ))
             return found
 
-        return check_unique
+        return quieted(quiet_unique, check_unique, reads)
+
+
+def _distinct(reached: list[list[Any]]) -> bool:
+    """Whether the ids reached are distinct. Loops, not comprehensions: this runs on every payload."""
+    seen = set()
+    count = 0
+    for values in reached:
+        for value in values:
+            if hashable(value):
+                seen.add(identity(value))
+                count += 1
+    return len(seen) == count
