@@ -374,6 +374,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=11, help="runs per CLI measurement")
     parser.add_argument("--jsonl-lines", type=int, default=300_000)
     parser.add_argument("--only-guard", action="store_true", help="measure the request guard only")
+    parser.add_argument("--only-files", action="store_true", help="measure the CLI on files and JSONL only (2 and 3)")
     parser.add_argument("--only-start", action="store_true",
                         help="measure the start-up only: `capreg validate` on one file (2.) and the cold service (4.)")
     args = parser.parse_args()
@@ -387,6 +388,9 @@ def main() -> int:
     gc.collect()
     if args.only_guard:
         verdicts = guard(args.rounds * 10)
+    elif args.only_files:
+        with tempfile.TemporaryDirectory() as scratch:
+            verdicts = cli(Path(scratch), args.runs) + jsonl(Path(scratch), args.jsonl_lines)
     elif args.only_start:
         with tempfile.TemporaryDirectory() as scratch:
             verdicts = cli(Path(scratch), args.runs, one_file_only=True) + cold_service(Path(scratch), args.runs)

@@ -38,8 +38,9 @@ def check_and_report(files: list[str | Unmatched], offering_for: Callable[[str],
         for result in results:
             if keep is not None:
                 result = result.only(keep)
-            unreadable |= result.unreadable
-            failed |= fails(result.findings, fail_on)
+            if result.findings:
+                unreadable |= result.unreadable
+                failed |= fails(result.findings, fail_on)
             summary.add(result)
             reporter.result(result)
             if progress:

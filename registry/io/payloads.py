@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import io
 import itertools
 import json
+import json.scanner
 import math
 import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -64,24 +66,36 @@ class Payload:
 def read(name: str) -> Iterator[Payload]:
     """The payloads of a file (`-` is stdin). A file that cannot be read yields one Payload
     carrying the problem."""
+    return _read(name, batched=False)  # type: ignore[return-value]  # no LineBatch when not batched
+
+
+def read_batched(name: str) -> Iterator[Payload | LineBatch]:
+    """`read`, but the lines of JSONL (a .jsonl file, or stdin that turns out to be one
+    payload a line) come in LineBatches, read by whoever checks them."""
+    return _read(name, batched=True)
+
+
+def _read(name: str, batched: bool) -> Iterator[Payload | LineBatch]:
     try:
         if name == STDIN:
-            yield from _read_stream(sys.stdin.buffer, suffix="")
+            yield from _read_stream(sys.stdin.buffer, "", batched)
             return
         suffix = os.path.splitext(name)[1].lower()
-        # A file read whole is read unbuffered: a buffer would only be one more copy of it.
-        with _open_regular_file(name, buffered=suffix not in (*JSON_SUFFIXES, *YAML_SUFFIXES)) as handle:
-            yield from _read_stream(handle, suffix)
+        if suffix in JSON_SUFFIXES or suffix in YAML_SUFFIXES:
+            yield from _whole_payloads(_whole_text(_read_regular_file(name)), suffix)
+            return
+        with _open_regular_file(name) as handle:
+            yield from _read_stream(handle, suffix, batched)
     except ReadError as exc:
         yield Payload(0, None, problem=exc.finding, problem_position=exc.position)
     except OSError as exc:
         yield Payload(0, None, problem=rule("file-unreadable").finding("", reason=exc.strerror or str(exc)))
 
 
-def _open_regular_file(name: str, buffered: bool) -> IO[bytes]:
-    """The file, opened for reading. Opening never blocks (O_NONBLOCK: a FIFO with no writer
-    would hang a plain open), and the check is made on what was opened, so nothing can be
-    swapped in between a check and the open."""
+def _opened_regular_file(name: str) -> tuple[int, int]:
+    """The file's descriptor, opened for reading, and its size. Opening never blocks (O_NONBLOCK: a FIFO
+    with no writer would hang a plain open), and the check is made on what was opened, so
+    nothing can be swapped in between a check and the open."""
     try:
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:
@@ -89,36 +103,67 @@ def _open_regular_file(name: str, buffered: bool) -> IO[bytes]:
     except OSError as exc:
         raise ReadError(rule("file-unreadable").finding("", reason=exc.strerror or str(exc))) from None
     try:
-        mode = os.fstat(fd).st_mode
+        status = os.fstat(fd)
+        mode = status.st_mode
         if not stat.S_ISREG(mode):
             raise ReadError(_not_a_file(
                 "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"))
-        return os.fdopen(fd, "rb", buffering=-1 if buffered else 0)
     except BaseException:
         os.close(fd)
         raise
+    return fd, status.st_size
+
+
+def _open_regular_file(name: str) -> IO[bytes]:
+    fd, _ = _opened_regular_file(name)
+    try:
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_regular_file(name: str) -> bytes:
+    """A file read whole (at most MAX_DOCUMENT_BYTES + 1 bytes of it), straight from its
+    descriptor: a file object would only be one more copy."""
+    fd, size = _opened_regular_file(name)
+    try:
+        return _read_limited(functools.partial(os.read, fd), size)
+    finally:
+        os.close(fd)
 
 
 def _not_a_file(kind: str) -> Finding:
     return rule("file-unreadable").finding("", reason=f"it is {kind}; expected a payload file")
 
 
-def _read_stream(handle: IO[bytes], suffix: str) -> Iterator[Payload]:
+def _read_stream(handle: IO[bytes], suffix: str, batched: bool) -> Iterator[Payload | LineBatch]:
+    """The payloads of JSONL, stdin or a file of another suffix, read as they come."""
     if suffix in JSONL_SUFFIXES:
-        yield from _line_payloads(_numbered_lines(handle))
-    elif suffix in JSON_SUFFIXES:
-        text = _read_whole(handle)
-        yield Payload(0, None, _parse_json(text), source=text)
-    elif suffix in YAML_SUFFIXES:
-        yield from _parse_yaml(_read_whole(handle))
+        numbered = _numbered_lines(handle)
+        yield from _line_batches(numbered) if batched else _line_payloads(numbered)
     else:
-        yield from _sniff(handle)
+        yield from _sniff(handle, batched)
+
+
+def _whole_payloads(text: str, suffix: str) -> Iterator[Payload]:
+    if suffix in JSON_SUFFIXES:
+        yield Payload(0, None, _parse_json(text), source=text)
+    else:
+        yield from _parse_yaml(text)
 
 
 def _read_whole(handle: IO[bytes], start: bytes = b"") -> str:
-    """The text of the file (after `start`, what was read of it already), refused beyond
-    MAX_DOCUMENT_BYTES or when it holds nothing."""
-    data = start + _read_limited(handle)
+    """The text of the file (after `start`, what was read of it already)."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        size = 0
+    return _whole_text(start + _read_limited(handle.read, size))
+
+
+def _whole_text(data: bytes) -> str:
+    """The text of a file, refused beyond MAX_DOCUMENT_BYTES or when it holds nothing."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ReadError(rule("file-unreadable").finding(
             "", reason=f"it is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB; a request payload is far smaller"))
@@ -128,31 +173,29 @@ def _read_whole(handle: IO[bytes], start: bytes = b"") -> str:
     return text
 
 
-def _read_limited(handle: IO[bytes]) -> bytes:
+def _read_limited(read: Callable[[int], bytes], size: int) -> bytes:
     """At most MAX_DOCUMENT_BYTES + 1 bytes (a little more from a stream). A regular file
-    says its size up front, so it is read in one call sized to it (asking for 16 MiB would
-    allocate 16 MiB every time); an unbuffered read may return less, so reading goes on to
-    the end."""
-    try:
-        size = os.fstat(handle.fileno()).st_size
-    except (OSError, ValueError, io.UnsupportedOperation):
-        size = 0
+    says its size up front (`size`, 0 when unknown), so it is read in one call sized to it
+    (asking for 16 MiB would allocate 16 MiB every time); a read may return less, so
+    reading goes on to the end."""
     chunks, total = [], 0
     wanted = min(size, MAX_DOCUMENT_BYTES) + 1 if size else 1 << 16
     while total <= MAX_DOCUMENT_BYTES:
-        chunk = handle.read(wanted)
+        chunk = read(wanted)
         if not chunk:
             break
         chunks.append(chunk)
         total += len(chunk)
+        if size and total == size:  # all the file said it holds, and a read asked for more: its end
+            break
         wanted = 1 << 16
-    return b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 NumberedLines = Iterator[tuple[int, bytes]]  # (1-based line number, the line's bytes)
 
 
-def _sniff(handle: IO[bytes]) -> Iterator[Payload]:
+def _sniff(handle: IO[bytes], batched: bool = False) -> Iterator[Payload | LineBatch]:
     """stdin and unknown suffixes, decided on the first line that is not blank, so a long
     stream is never held whole:
 
@@ -174,7 +217,12 @@ def _sniff(handle: IO[bytes]) -> Iterator[Payload]:
     text = first.decode("utf-8", "replace").removeprefix(BOM).lstrip() if len(first) <= MAX_DOCUMENT_BYTES else ""
     if text.startswith(("{", "[")):
         numbered = itertools.chain(leading, lines)
-        yield from _only_payload_unnumbered(_documents(numbered) if _goes_on(text) else _line_payloads(numbered))
+        if _goes_on(text):
+            yield from _only_payload_unnumbered(_documents(numbered))
+        elif batched:
+            yield from _line_batches(numbered, only_unnumbered=True)
+        else:
+            yield from _only_payload_unnumbered(_line_payloads(numbered))
         return
     whole = _read_whole(handle, b"".join(raw for _, raw in leading))
     if whole.removeprefix(BOM).lstrip().startswith("/"):
@@ -235,19 +283,76 @@ def _only_payload_unnumbered(payloads: Iterator[Payload]) -> Iterator[Payload]:
 def _line_payloads(numbered: NumberedLines) -> Iterator[Payload]:
     index = 0
     for number, raw in numbered:
-        if len(raw) > MAX_DOCUMENT_BYTES:
-            yield Payload(index, number, problem=rule("file-unreadable").finding(
-                "", reason=f"line {number} is longer than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB"))
+        if not _blank_line(raw):
+            yield _line_payload(index, number, raw)
             index += 1
+
+
+def _blank_line(raw: bytes) -> bool:
+    """Whether a JSONL line holds nothing: no payload, and no problem either (a line that is
+    not UTF-8, or too long, is a payload that could not be read)."""
+    stripped = raw.strip()
+    if not stripped:
+        return True
+    if 0x21 <= stripped[0] <= 0x7E:  # printable ASCII first: whatever follows, not blank
+        return False
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return False
+    try:
+        return not raw.decode("utf-8").removeprefix(BOM).strip()
+    except UnicodeDecodeError:
+        return False
+
+
+def _line_payload(index: int, number: int, raw: bytes) -> Payload:
+    """The payload of a JSONL line that is not blank."""
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return Payload(index, number, problem=rule("file-unreadable").finding(
+            "", reason=f"line {number} is longer than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB"))
+    try:
+        text = _decode(raw, line=number)
+        return Payload(index, number, _parse_json(text, line=number), source=text, syntax="jsonl", origin=number)
+    except ReadError as exc:
+        return Payload(index, number, problem=exc.finding, problem_position=exc.position)
+
+
+# A batch of JSONL lines ends at whichever of these comes first: enough lines to be worth
+# sending to a worker process, and few enough bytes to keep the batches in flight small.
+BATCH_LINES = 1_000
+BATCH_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class LineBatch:
+    """Consecutive payloads of a JSONL stream, not read yet, so that another process can read
+    and check them: each line that is not blank, with its number; the first is payload
+    `first_index` of the stream."""
+
+    first_index: int
+    lines: tuple[tuple[int, bytes], ...]
+
+    def payloads(self) -> Iterator[Payload]:
+        for index, (number, raw) in enumerate(self.lines, self.first_index):
+            yield _line_payload(index, number, raw)
+
+
+def _line_batches(numbered: NumberedLines, only_unnumbered: bool = False) -> Iterator[LineBatch | Payload]:
+    """The lines of a JSONL stream in batches, as they are read. With `only_unnumbered`
+    (stdin), a stream of one payload is that payload, unnumbered (`_only_payload_unnumbered`)."""
+    batch: list[tuple[int, bytes]] = []
+    index = size = 0
+    for number, raw in numbered:
+        if _blank_line(raw):
             continue
-        try:
-            text = _decode(raw, line=number)
-            if not text.removeprefix(BOM).strip():
-                continue
-            yield Payload(index, number, _parse_json(text, line=number), source=text, syntax="jsonl", origin=number)
-        except ReadError as exc:
-            yield Payload(index, number, problem=exc.finding, problem_position=exc.position)
-        index += 1
+        batch.append((number, raw))
+        size += len(raw)
+        if (len(batch) >= BATCH_LINES or size >= BATCH_BYTES) and not (only_unnumbered and index == 0 and len(batch) < 2):
+            yield LineBatch(index, tuple(batch))
+            index, batch, size = index + len(batch), [], 0
+    if only_unnumbered and index == 0 and len(batch) < 2:
+        yield from _only_payload_unnumbered(LineBatch(0, tuple(batch)).payloads())
+    elif batch:
+        yield LineBatch(index, tuple(batch))
 
 
 # What changes the nesting of JSON text: a bracket, or a string (skipped whole; one left
@@ -394,6 +499,9 @@ def _parse_json(text: str, line: int | None = None) -> Any:
         return ReadError(rule("parse-error").finding("", hint=hint, format="JSON", detail=detail),
                          position or _position(text, start, first_line))
 
+    value = _plainly_parsed(text)
+    if value is not _UNSURE:
+        return value
     if text.startswith(BOM):
         raise fail(f"it starts with a UTF-8 byte order mark (U+FEFF){on_line}; JSON text must not (RFC 8259, "
                    "section 8.1), and the JSON parsers of the providers reject it",
@@ -418,6 +526,63 @@ def _parse_json(text: str, line: int | None = None) -> Any:
 
     located = locate_all(text, "json", [to_pointer(path)])[0]
     raise fail(detail + on_line, position=(first_line + located[0] - 1, located[1]) if located else None)
+
+
+_UNSURE = object()  # what _plainly_parsed returns when the hooked decoder has to decide
+_SCAN_PLAIN = json.scanner.make_scanner(json.JSONDecoder())  # (value, end): the C scanner without hooks
+_JSON_SPACE = " \t\n\r"
+
+
+def _plainly_parsed(text: str) -> Any:
+    """The value of JSON text that plainly needs none of the checks the hooked decoder makes,
+    parsed by the C scanner alone; else _UNSURE (then _parse_json decides, finding and all).
+
+    Plainly is: no byte order mark, no backslash (so no escaped half of a surrogate pair,
+    and every `"` opens or closes a string), few enough separators for MAX_VALUES, and once
+    parsed, no deeper than MAX_DEPTH, every number finite (no NaN, Infinity or overflow)
+    and as many strings, keys included, as the text has pairs of quotes: a key given twice
+    is one key fewer in the parsed value. The value is then exactly the hooked decoder's."""
+    if text.startswith(BOM) or "\\" in text or (
+            len(text) >= MAX_VALUES and 1 + text.count("[") + text.count(",") + text.count(":") > MAX_VALUES):
+        return _UNSURE
+    start = len(text) - len(text.lstrip(_JSON_SPACE))
+    try:
+        value, end = _SCAN_PLAIN(text, start)
+    except (StopIteration, ValueError, RecursionError):  # broken text, an integer too long to convert
+        return _UNSURE
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
+        return _UNSURE
+    if _strings_if_plain(value) != text.count('"') // 2:
+        return _UNSURE
+    return value
+
+
+def _strings_if_plain(value: Any) -> int:
+    """The number of strings in a parsed value, keys included; -1 when it is nested deeper
+    than MAX_DEPTH or holds a number that is not finite."""
+    strings = 0
+    level = [value]
+    for depth in range(MAX_DEPTH + 1):  # the containers' levels, then their items'
+        below: list[Any] = []
+        for item in level:
+            kind = type(item)
+            if kind is str:
+                strings += 1
+            elif kind is dict:
+                if depth == MAX_DEPTH:
+                    return -1
+                strings += len(item)
+                below.extend(item.values())
+            elif kind is list:
+                if depth == MAX_DEPTH:
+                    return -1
+                below.extend(item)
+            elif kind is float and not math.isfinite(item):
+                return -1
+        if not below:
+            return strings
+        level = below
+    return -1
 
 
 def _jsonc_hint(text: str, offset: int) -> str | None:

@@ -66,40 +66,59 @@ _SCAN = json.scanner.make_scanner(json.JSONDecoder())  # (value, end) of the JSO
 class _JsonIndex:
     """Offsets of the members and items the wanted pointers pass through, found in one walk
     over the JSON text (parsed whole already, within every limit) that skips every subtree
-    no pointer enters."""
+    no pointer enters, and stops once every one of them is found."""
 
     def __init__(self, text: str, wanted: list[Tokens]) -> None:
         self.text = text
-        self.prefixes = {tokens[:length] for tokens in wanted for length in range(len(tokens) + 1)}
+        self.below: dict[Tokens, set[str]] = {}  # a path the pointers pass -> the tokens they take next
+        for tokens in wanted:
+            for length in range(len(tokens)):
+                self.below.setdefault(tokens[:length], set()).add(tokens[length])
+        self.missing = sum(len(tokens) for tokens in self.below.values())  # members and items not met yet
         start = _SPACE.match(text).end()  # type: ignore[union-attr]  # the pattern matches empty
         self.offsets: dict[Tokens, int] = {(): start}
         self._walk(start, ())
 
-    def _walk(self, i: int, path: Tokens) -> int:
-        """Record the wanted children of the value at `i`; return the offset just past it."""
+    def _walk(self, i: int, path: Tokens) -> int | None:
+        """Record the wanted children of the value at `i`; return the offset just past it, or
+        None once nothing more is wanted anywhere."""
         text = self.text
+        wanted = self.below.get(path)
+        if wanted is None:
+            return self._skip(i)
         if text[i] == "{":
             i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
             while text[i] != "}":
                 key_start = i
                 key, i = scanstring(text, i + 1)
                 i = _COLON.match(text, i).end()  # type: ignore[union-attr]  # parsed JSON: the colon is there
-                i = self._child(i, (*path, key), key_start)
+                after = self._child(i, path, key, wanted, key_start)
+                if after is None:
+                    return None
+                i = after
             return i + 1
         if text[i] == "[":
             i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
             index = 0
             while text[i] != "]":
-                i = self._child(i, (*path, str(index)), i)
+                after = self._child(i, path, str(index), wanted, i)
+                if after is None:
+                    return None
+                i = after
                 index += 1
             return i + 1
         return self._skip(i)
 
-    def _child(self, i: int, path: Tokens, mark: int) -> int:
-        """Past the member or item at `i` and the comma after it."""
-        if path in self.prefixes:
-            self.offsets[path] = mark
-            i = self._walk(i, path)
+    def _child(self, i: int, path: Tokens, token: str, wanted: set[str], mark: int) -> int | None:
+        """Past the member or item at `i` and the comma after it (None: nothing more is wanted)."""
+        if token in wanted:
+            child = (*path, token)
+            self.offsets[child] = mark  # the reader's JSON has no key twice: each is met once
+            self.missing -= 1
+            after = self._walk(i, child)
+            if after is None or not self.missing:
+                return None
+            i = after
         else:
             i = self._skip(i)
         return _AFTER_VALUE.match(self.text, i).end()  # type: ignore[union-attr]

@@ -36,6 +36,8 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def visible(text: str) -> str:
+    if text.isascii() and text.isprintable():  # printable ASCII, the common case, holds nothing to escape
+        return text
     return _CONTROL_PATTERN.sub(_escape, text)
 
 
@@ -45,6 +47,8 @@ def json_text(value: object, indent: int | None = None) -> str:
     the file, shown in a terminal, hides nothing. Other scripts stay as they are (ensure_ascii
     would escape every letter of them too)."""
     text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if text.isascii() and "\x7f" not in text:  # ASCII: json.dumps escaped C0 already, DEL is all that is left
+        return text
     return _JSON_ESCAPE_PATTERN.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 

@@ -42,15 +42,19 @@ class TextReporter(Reporter):
             self._offering = self._offering or result.offering
             return
         self._reported = True
+        lines = []
         for finding, position in result.located():
             location = _location(result, position)
             pointer = shown_pointer(finding.pointer)
             severity = f"{finding.severity}[{finding.rule}]"
             if self.color:
                 severity = self.COLORS[finding.severity] + severity + self.RESET
-            self.out.write(visible(f"{location}: ") + severity + visible(f" {pointer}: {finding.message}") + "\n")
+                lines.append(visible(f"{location}: ") + severity + visible(f" {pointer}: {finding.message}"))
+            else:  # a severity and a rule id show as they are: one pass over the whole line
+                lines.append(visible(f"{location}: {severity} {pointer}: {finding.message}"))
             if finding.hint:
-                self.out.write(visible(f"    hint: {finding.hint}") + "\n")
+                lines.append(visible(f"    hint: {finding.hint}"))
+        self.out.write("\n".join(lines) + "\n")
 
     def file_end(self, file: str) -> None:
         if self.quiet or not self._clean:

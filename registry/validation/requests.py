@@ -17,7 +17,7 @@ from registry.base.findings import Finding, Report
 from registry.base.text import code, shortened
 from registry.schema.tree import Registry, closest
 from registry.validation import advisories, envelopes, routes
-from registry.validation.validate import default_registry, validate
+from registry.validation.validate import default_registry, validate, validate_json_data
 
 
 def validate_request(url: str, body: Any, method: str = "POST", *, registry: Registry | None = None,
@@ -167,23 +167,30 @@ def _replace(body: Any, prefix: str, payload: Any) -> None:
     parent[int(tokens[-1]) if isinstance(parent, list) else tokens[-1]] = payload
 
 
-def validate_body(body: Any, offering: str | None = None, *, registry: Registry | None = None) -> tuple[tuple[str, Report], ...]:
+def validate_body(body: Any, offering: str | None = None, *, registry: Registry | None = None,
+                  json_data: bool = False) -> tuple[tuple[str, Report], ...]:
     """The payloads of a body read from a file, each checked, with its pointer in the body.
     A JSON array of objects is a task array (Runware's envelope): each item is checked as
     a file holding it alone would be (any other array is one payload, not an object). An object with `input` is a Replicate prediction when its
     offering (given, or the one whose recorded version its `version` names) is sent in
-    one; anything else is one payload, as `validate` takes it."""
+    one; anything else is one payload, as `validate` takes it. `json_data`: the body is
+    plain JSON data within the limits already (validate_json_data)."""
     registry = registry or default_registry()
+    check = validate_json_data if json_data else _validate
     if isinstance(body, list) and body and all(isinstance(item, dict) for item in body):
-        return tuple((part.prefix, _prefixed(part.prefix, validate(part.payload, offering, registry=registry)))
+        return tuple((part.prefix, _prefixed(part.prefix, check(part.payload, offering, registry)))
                      for part in envelopes.tasks(body))
     chosen = offering if offering is not None else _offering_by_version(registry, body)
     route = routes.route_of(registry, registry.offerings[chosen]) if chosen in registry.offerings else None
     if route is not None and route.envelope == envelopes.PREDICTION and isinstance(body, dict) and "input" in body:
         part = envelopes.prediction(body)
-        report = validate(part.payload, chosen, registry=registry)
+        report = check(part.payload, chosen, registry)
         return (("", Report(report.offering, (*part.findings, *_prefixed(part.prefix, report).findings))),)
-    return (("", validate(body, offering, registry=registry)),)
+    return (("", check(body, offering, registry)),)
+
+
+def _validate(payload: Any, offering: str | None, registry: Registry) -> Report:
+    return validate(payload, offering, registry=registry)
 
 
 def _offering_by_version(registry: Registry, body: Any) -> str | None:

@@ -95,6 +95,14 @@ def validate(payload: Any, offering: str | None = None, *, registry: Registry | 
         payload = jsondata.as_json(payload)
     except jsondata.NotJsonData as exc:
         return Report(offering, (exc.finding,))
+    return validate_json_data(payload, offering, registry)
+
+
+def validate_json_data(payload: Any, offering: str | None, registry: Registry) -> Report:
+    """`validate` of a value that is plain JSON data within the limits already, as
+    `jsondata.as_json` would give it back: what the file reader makes of JSON text, which
+    refuses everything as_json does (registry.io.payloads). The reader's payloads skip that
+    second pass over every value."""
     if not isinstance(payload, dict):
         return Report(offering, (rule("payload-not-object").finding("", found=structural.show(payload)),))
     chosen = detect(registry, payload) if offering is None else _named(registry, offering)
