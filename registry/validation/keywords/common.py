@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from registry.base import pointers
 from registry.base.findings import Finding, Listing
@@ -66,6 +66,24 @@ def quieted(quiet: Quiet, findings: Check, reads: Sequence[Tokens] = ()) -> Chec
 
     check.quiet, check.reads = quiet, tuple(reads)  # type: ignore[attr-defined]
     return check
+
+
+class PatternGroups(NamedTuple):
+    """A keyword argument that is a list of groups of patterns, parsed once."""
+
+    groups: list[tuple[list[str], list[Tokens]]]  # each group as written, and its patterns parsed
+    reads: list[Tokens]  # the patterns of every group, one group after the other: what the check reads
+    places: list[slice]  # where each group's patterns are among `reads`
+
+
+def pattern_groups(argument: list[list[str]]) -> PatternGroups:
+    found = PatternGroups([], [], [])
+    for group in argument:
+        patterns = [pointers.parse(p) for p in group]
+        found.groups.append((group, patterns))
+        found.places.append(slice(len(found.reads), len(found.reads) + len(patterns)))
+        found.reads.extend(patterns)
+    return found
 
 
 def read_each(payload: Any, patterns: Sequence[Tokens]) -> list[list[Any]]:

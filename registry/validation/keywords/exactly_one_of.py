@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from registry.base import pointers
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, pointer_to, quieted, read_each
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, pattern_groups, pointer_to, quieted, read_each
 
 
 class ExactlyOneOf(Keyword):
@@ -28,14 +27,7 @@ class ExactlyOneOf(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        groups = []
-        reads: list[Tokens] = []  # the patterns of every group, one group after the other
-        group_reads = []  # where each group's are among them
-        for group in plan.argument:
-            patterns = [pointers.parse(p) for p in group]
-            groups.append((group, patterns))
-            group_reads.append(slice(len(reads), len(reads) + len(patterns)))
-            reads += patterns
+        groups, reads, group_reads = pattern_groups(plan.argument)
 
         def quiet_exactly_one(payload: Any, objects: Sequence[Any], values: Sequence[list[Any]]) -> bool:
             for obj in objects:

@@ -10,7 +10,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, hashable, identity, quieted, read_each, shown
+from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, pattern_groups, hashable, identity, quieted, read_each, shown
 
 
 class Unique(Keyword):
@@ -28,14 +28,7 @@ class Unique(Keyword):
     @classmethod
     def prepare(cls, plan: KeywordUse) -> Check:
         rule = cls.rule
-        groups = []
-        reads: list[Tokens] = []  # the patterns of every group, one group after the other
-        group_reads = []  # where each group's are among them
-        for group in plan.argument:
-            patterns = [pointers.parse(p) for p in group]
-            groups.append((group, patterns))
-            group_reads.append(slice(len(reads), len(reads) + len(patterns)))
-            reads += patterns
+        groups, reads, group_reads = pattern_groups(plan.argument)
 
         def quiet_unique(payload: Any, _: Sequence[Any], values: Sequence[list[Any]]) -> bool:
             for group_values in group_reads:
