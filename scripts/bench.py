@@ -210,7 +210,6 @@ def cli(work: Path, runs: int, one_file_only: bool = False) -> list[tuple[str, b
           f"capreg / floor {one['capreg'] / one['floor']:.2f}x; 1,000 files: capreg "
           f"{thousand['check-jsonschema'] / thousand['capreg']:.1f}x faster than check-jsonschema")
     beside = f" (ajv-cli {per_file['ajv-cli']:.0f} µs)" if "ajv-cli" in per_file else " (ajv-cli skipped: no npm)"
-    best = min(per_file["capreg"], per_file["capreg -j1"])
     return [*start_up,
             (f"{TARGETS['cli1000']}: {thousand['check-jsonschema'] / thousand['capreg']:.1f}x",
              thousand["check-jsonschema"] / thousand["capreg"] >= 5),

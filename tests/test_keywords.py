@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import registry
-from registry.base import catalog, pointers
+from registry.base import pointers
 from registry.base.catalog import RULES, Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.cli import main

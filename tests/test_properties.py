@@ -22,7 +22,6 @@ from __future__ import annotations
 import copy
 import functools
 import importlib
-import json
 import math
 import re
 import string

@@ -23,7 +23,6 @@ import sys
 import types
 from collections import OrderedDict, UserDict, UserList
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pydantic

@@ -9,7 +9,6 @@ import json
 import pytest
 
 import registry
-from registry.validation.requests import validate_request
 
 from .conftest import ROOT
 

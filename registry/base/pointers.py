@@ -7,7 +7,7 @@ member of an object, so `/inputs/audio/*/id` reaches the id of every audio input
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 Path = tuple[str | int, ...]

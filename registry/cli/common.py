@@ -13,7 +13,7 @@ Exit codes of every command (registry.cli.exits):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 

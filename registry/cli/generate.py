@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from registry.base.errors import GenerateError
-from registry.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_registry, unusable
+from registry.cli.common import EXIT_FINDINGS, EXIT_OK, load_registry, unusable
 from registry.codegen.generate import MANIFEST, clients_package, default_output, outputs, shown, stale, write
 
 

@@ -37,7 +37,7 @@ from urllib.parse import urldefrag
 from registry.base import pointers
 from registry.base.errors import SchemaFileError
 from registry.base.text import show
-from registry.io.modeline import DRAFT_07, EDITOR, editor_schema_path
+from registry.io.modeline import EDITOR, editor_schema_path
 from registry.schema.index import NO_DEFAULT, KeywordUse, index_of
 from registry.schema.jsonformat import format_json
 from registry.schema.patterns import matches

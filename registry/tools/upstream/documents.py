@@ -18,7 +18,6 @@ leaves the document makes it unsupported.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
