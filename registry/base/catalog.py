@@ -14,9 +14,8 @@ table is complete whatever module of the package is imported first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from registry.base.findings import Finding, Severity, read_only_finding
 
@@ -25,8 +24,7 @@ VALIDATION_FAMILIES = ("input", "detection", "structure", "cross-field", "adviso
 FAMILIES = (*VALIDATION_FAMILIES, "comparison", "change", "translation", "lint", "plan", "upstream")
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     severity: Severity
     family: str  # one of FAMILIES

@@ -3,12 +3,12 @@ lint, plan), and the report that collects the findings of one payload."""
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+from registry.base.frozen import DataclassFields, Frozen
 
 # A payload can break one rule a hundred thousand times (every segment out of order): the
 # first findings say all there is to say, and building the rest would cost time and memory
@@ -30,10 +30,10 @@ class Severity(str, enum.Enum):
 
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+_NO_CTX: Mapping[str, Any] = MappingProxyType({})  # read-only: every finding without values may share it
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Frozen):
     """One thing capreg says about a payload, a comparison, a change, a translation, a
     schema file or a plan.
 
@@ -47,17 +47,45 @@ class Finding:
     rule carries it.
     """
 
+    # What a frozen dataclass had, written out: it is made by the thousand, and is public.
+    __slots__ = __match_args__ = ("rule", "severity", "pointer", "message", "hint", "ctx", "omitted")
     rule: str
     severity: Severity
     pointer: str
     message: str
-    hint: str | None = None
-    ctx: Mapping[str, Any] = field(default_factory=dict, hash=False)
-    omitted: int = 0
+    hint: str | None
+    ctx: Mapping[str, Any]
+    omitted: int
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.ctx, MappingProxyType):
-            object.__setattr__(self, "ctx", MappingProxyType(dict(self.ctx)))
+    def __init__(self, rule: str, severity: Severity, pointer: str, message: str, hint: str | None = None,
+                 ctx: Mapping[str, Any] = _NO_CTX, omitted: int = 0) -> None:
+        _SET_RULE(self, rule)
+        _SET_SEVERITY(self, severity)
+        _SET_POINTER(self, pointer)
+        _SET_MESSAGE(self, message)
+        _SET_HINT(self, hint)
+        _SET_CTX(self, ctx if isinstance(ctx, MappingProxyType) else MappingProxyType(dict(ctx)))
+        _SET_OMITTED(self, omitted)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return self.rule, self.severity, self.pointer, self.message, self.hint, self.ctx, self.omitted
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.rule, self.severity, self.pointer, self.message, self.hint, self.omitted))  # not ctx
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(rule={self.rule!r}, severity={self.severity!r}, pointer={self.pointer!r}, "
+                f"message={self.message!r}, hint={self.hint!r}, ctx={self.ctx!r}, omitted={self.omitted!r})")
+
+    def __replace__(self, **changes: Any) -> Finding:
+        """The same finding with `changes` (copy.replace, dataclasses.replace)."""
+        return Finding(**{"rule": self.rule, "severity": self.severity, "pointer": self.pointer, "message": self.message,
+                          "hint": self.hint, "ctx": self.ctx, "omitted": self.omitted, **changes})
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A read-only mapping does not pickle; findings cross to and from worker processes.
@@ -78,16 +106,32 @@ class Finding:
         return shape
 
 
-# Finding's slots, set directly by `read_only_finding`.
+def _finding_twin() -> type:
+    from dataclasses import dataclass, field
+
+    @dataclass(frozen=True)
+    class Finding:
+        rule: str
+        severity: Severity
+        pointer: str
+        message: str
+        hint: str | None = None
+        ctx: Mapping[str, Any] = field(default_factory=dict, hash=False)
+        omitted: int = 0
+
+    return Finding
+
+
+Finding.__dataclass_fields__ = DataclassFields(_finding_twin)  # type: ignore[attr-defined]
+# Finding's slots, set directly: its own __setattr__ refuses.
 _SET_RULE, _SET_SEVERITY, _SET_POINTER, _SET_MESSAGE, _SET_HINT, _SET_CTX, _SET_OMITTED = (
-    Finding.__dict__[f.name].__set__ for f in dataclasses.fields(Finding))
+    Finding.__dict__[name].__set__ for name in Finding.__slots__)
 
 
 def read_only_finding(rule: str, severity: Severity, pointer: str, message: str, hint: str | None,
                       ctx: MappingProxyType[str, Any]) -> Finding:
     """The Finding `Finding(rule, severity, pointer, message, hint, ctx)` is, for a `ctx`
-    already read-only: built without the per-field `object.__setattr__` of a frozen
-    dataclass's __init__ and the check of __post_init__, half the cost of a finding on the
+    already read-only: built without the call of __init__ and its check of `ctx`, on the
     path of every invalid payload."""
     finding = object.__new__(Finding)
     _SET_RULE(finding, rule)
@@ -123,18 +167,40 @@ class Listing:
             finding = closed[position]
             more = omitted.pop(finding.rule, 0)
             if more:
-                closed[position] = dataclasses.replace(
-                    finding, omitted=more,
+                closed[position] = finding.__replace__(
+                    omitted=more,
                     message=f"{finding.message} (and {more:,} more `{finding.rule}` findings in this payload, not listed)")
         return closed
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(Frozen):
     """The findings for one payload, and the offering it was checked against."""
 
+    __slots__ = __match_args__ = ("offering", "findings")
     offering: str | None
-    findings: tuple[Finding, ...] = field(default=())
+    findings: tuple[Finding, ...]
+
+    def __init__(self, offering: str | None, findings: tuple[Finding, ...] = ()) -> None:
+        object.__setattr__(self, "offering", offering)
+        object.__setattr__(self, "findings", findings)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.offering, self.findings) == (other.offering, other.findings)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.offering, self.findings))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(offering={self.offering!r}, findings={self.findings!r})"
+
+    def __replace__(self, **changes: Any) -> Report:
+        """The same report with `changes` (copy.replace, dataclasses.replace)."""
+        return Report(**{"offering": self.offering, "findings": self.findings, **changes})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Report, (self.offering, self.findings)
 
     @property
     def ok(self) -> bool:
@@ -148,3 +214,17 @@ class Report:
     @property
     def warnings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+
+def _report_twin() -> type:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Report:
+        offering: str | None
+        findings: tuple[Finding, ...] = ()
+
+    return Report
+
+
+Report.__dataclass_fields__ = DataclassFields(_report_twin)  # type: ignore[attr-defined]

@@ -21,7 +21,26 @@ def nearest(start: Path) -> Path | None:
 
 
 def capreg_table(pyproject: Path) -> dict[str, Any]:
-    """Its `[tool.capreg]` table, empty when it has none."""
+    """Its `[tool.capreg]` table, empty when it has none. Read once while the file stays as
+    it is: a run asks for it for the trees, the built-in tree and the settings."""
+    try:
+        status = pyproject.stat()
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: cannot read [tool.capreg]: {exc}") from None
+    version = (status.st_mtime_ns, status.st_size)
+    known = _READ.get(pyproject)
+    if known is not None and known[0] == version:
+        return known[1]
+    table = _read_table(pyproject)
+    _READ[pyproject] = (version, table)
+    return table
+
+
+# pyproject.toml -> ((mtime_ns, size) when read, its table)
+_READ: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
+def _read_table(pyproject: Path) -> dict[str, Any]:
     import tomllib  # only where there is a pyproject.toml: `capreg validate` elsewhere never pays for it
 
     try:

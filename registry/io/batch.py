@@ -13,8 +13,7 @@ import collections
 import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from registry.base.catalog import rule
 from registry.io import payloads
@@ -49,8 +48,7 @@ PAYLOAD_SUFFIXES = (*payloads.JSON_SUFFIXES, *payloads.JSONL_SUFFIXES, *payloads
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "__pycache__"})
 
 
-@dataclass(frozen=True, slots=True)
-class Unmatched:
+class Unmatched(NamedTuple):
     """An argument that names no payload file: a pattern that matches none, a directory
     that holds none."""
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from registry.base.errors import ConfigError
 from registry.base.pyproject import capreg_table, nearest
@@ -30,8 +30,7 @@ from registry.schema.tree import closest
 KEYS = ("offerings", "select", "ignore", "schemas", "builtin")
 
 
-@dataclass(frozen=True, slots=True)
-class OfferingMap:
+class OfferingMap(NamedTuple):
     base: Path
     rules: tuple[tuple[re.Pattern[str], str], ...]
     file: Path  # the pyproject.toml it was read from, for messages
@@ -49,8 +48,7 @@ class OfferingMap:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     """`[tool.capreg]` of one pyproject.toml."""
 
     file: Path

@@ -18,7 +18,6 @@ providers' JSON parsers reject it, so a JSON file that has one would fail when s
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import io
 import itertools
@@ -30,8 +29,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from registry.base.catalog import rule
 from registry.base.errors import ReadError
@@ -48,15 +46,14 @@ YAML_SUFFIXES = (".yaml", ".yml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
-@dataclass(frozen=True, slots=True)
-class Payload:
+class Payload(NamedTuple):
     """One payload of a file, or the finding that says why it could not be read."""
 
     index: int  # 0-based position in the file
     line: int | None  # where it starts (JSONL, several documents in one file), when known
     value: Any = None
     problem: Finding | None = None
-    source: str | None = field(default=None, repr=False)  # the text it was parsed from, to locate findings
+    source: str | None = None  # the text it was parsed from, to locate findings
     syntax: str = "json"  # json | jsonl (one line of a file of one document a line) | yaml
     origin: int = 1  # the line of the file that `source` starts on (JSON; a YAML source is the whole file)
     problem_position: Position | None = None  # (line, column) of the problem in the file, when it has a place
@@ -273,7 +270,7 @@ def _only_payload_unnumbered(payloads: Iterator[Payload]) -> Iterator[Payload]:
     if first is None:
         raise ReadError(rule("file-empty").finding(""))
     if second is None:
-        yield dataclasses.replace(first, line=None, syntax="yaml" if first.syntax == "yaml" else "json")
+        yield first._replace(line=None, syntax="yaml" if first.syntax == "yaml" else "json")
         return
     yield first
     yield second
@@ -322,8 +319,7 @@ BATCH_LINES = 1_000
 BATCH_BYTES = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class LineBatch:
+class LineBatch(NamedTuple):
     """Consecutive payloads of a JSONL stream, not read yet, so that another process can read
     and check them: each line that is not blank, with its number; the first is payload
     `first_index` of the stream."""

@@ -3,18 +3,15 @@ reporters print."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import NamedTuple
 
 from registry.base.catalog import RULES
 from registry.base.findings import Finding, Severity
 from registry.io.positions import Position
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """The outcome for one payload of one file."""
 
     file: str
@@ -24,16 +21,11 @@ class Result:
     findings: tuple[Finding, ...]
     positions: tuple[Position | None, ...] = ()  # (line, column) of each finding, when known
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Results come back from worker processes by the thousand: the fields as they are
-        # pickle several times quicker than a slotted dataclass's state.
-        return Result, (self.file, self.index, self.line, self.offering, self.findings, self.positions)
-
     def only(self, keep: Callable[[Finding], bool]) -> Result:
         """The same result with only the findings `keep` accepts (`--select`, `--ignore`)."""
         kept = [(finding, position) for finding, position in self.located() if keep(finding)]
-        return dataclasses.replace(self, findings=tuple(f for f, _ in kept),
-                                   positions=tuple(p for _, p in kept) if self.positions else ())
+        return self._replace(findings=tuple(f for f, _ in kept),
+                             positions=tuple(p for _, p in kept) if self.positions else ())
 
     def located(self) -> list[tuple[Finding, Position | None]]:
         return list(zip(self.findings, self.positions or (None,) * len(self.findings)))
@@ -48,16 +40,18 @@ class Result:
         return any(RULES[f.rule].family == "input" for f in self.findings)
 
 
-@dataclass(slots=True)
 class Summary:
     """The counts over a run of `capreg validate`, which every reporter ends with."""
 
-    files: int = 0
-    payloads: int = 0
-    valid: int = 0
-    invalid: int = 0
-    unreadable: int = 0  # payloads (or whole files) that could not be read
-    by_severity: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
+    __slots__ = ("files", "payloads", "valid", "invalid", "unreadable", "by_severity")
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.payloads = 0
+        self.valid = 0
+        self.invalid = 0
+        self.unreadable = 0  # payloads (or whole files) that could not be read
+        self.by_severity = dict.fromkeys(Severity, 0)
 
     def add(self, result: Result) -> None:
         self.payloads += 1

@@ -5,13 +5,13 @@ this index instead of walking schemas themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 from urllib.parse import urldefrag
 
 from registry.base import pointers
+from registry.base.frozen import Frozen
 from registry.schema.keywords import KEYWORDS, KeywordUse
 from registry.schema.tree import Offering, Registry, derived
 
@@ -26,16 +26,40 @@ class SchemaPart(NamedTuple):
     base_uri: str  # what its relative `$ref`s resolve against
 
 
-@dataclass(frozen=True, slots=True)
-class Parameter:
+class Parameter(Frozen):
     """A property of the payload: where it sits and what the schema says about it."""
 
+    __slots__ = ("pattern", "tokens", "required", "variant", "schema")
     pattern: str  # pointer pattern, `*` for every array item
     tokens: tuple[str, ...]
     required: bool  # required within its parent object
     variant: str | None  # the oneOf/anyOf branch it belongs to, if any
     # Its schema: the keywords of its parts merged, the first value of each winning.
-    schema: dict[str, Any] = field(compare=False)
+    # Not compared: a parameter is where it sits.
+    schema: dict[str, Any]
+
+    def __init__(self, pattern: str, tokens: tuple[str, ...], required: bool, variant: str | None,
+                 schema: dict[str, Any]) -> None:
+        object.__setattr__(self, "pattern", pattern)
+        object.__setattr__(self, "tokens", tokens)
+        object.__setattr__(self, "required", required)
+        object.__setattr__(self, "variant", variant)
+        object.__setattr__(self, "schema", schema)
+
+    def _compared(self) -> tuple[Any, ...]:
+        return self.pattern, self.tokens, self.required, self.variant
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        return (f"Parameter(pattern={self.pattern!r}, tokens={self.tokens!r}, required={self.required!r}, "
+                f"variant={self.variant!r}, schema={self.schema!r})")
 
     @property
     def name(self) -> str:
@@ -61,12 +85,19 @@ class KeywordGroup(NamedTuple):
     uses: tuple[KeywordUse, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # one per offering: identity is equality, and it hashes
-class OfferingIndex:
+class OfferingIndex(Frozen):  # one per offering: identity is equality, and it hashes
+    __slots__ = ("offering", "parameters", "rules", "keyword_groups")
     offering: Offering
     parameters: tuple[Parameter, ...]
     rules: tuple[KeywordUse, ...]
-    keyword_groups: tuple[KeywordGroup, ...] = ()  # the same rules, grouped by where they sit
+    keyword_groups: tuple[KeywordGroup, ...]  # the same rules, grouped by where they sit
+
+    def __init__(self, offering: Offering, parameters: tuple[Parameter, ...], rules: tuple[KeywordUse, ...],
+                 keyword_groups: tuple[KeywordGroup, ...] = ()) -> None:
+        object.__setattr__(self, "offering", offering)
+        object.__setattr__(self, "parameters", parameters)
+        object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "keyword_groups", keyword_groups)
 
     def by_concept(self, concept: str) -> list[Parameter]:
         """Parameters carrying a concept, shallowest first (the top-level one before overrides)."""

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from registry.base import catalog
 from registry.base.catalog import Rule
 
 
-@dataclass(frozen=True, slots=True)
-class KeywordUse:
+class KeywordUse(NamedTuple):
     """One use of a rule keyword in a schema: the payload location it applies to and its argument."""
 
     keyword: str

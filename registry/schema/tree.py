@@ -31,14 +31,14 @@ import json
 import os
 import threading
 import weakref
-from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, TypeVar, overload
+from typing import Any, NamedTuple, TypeVar, overload
 from urllib.parse import urldefrag, urljoin
 
 from registry.base import pointers
+from registry.base.frozen import DataclassFields, Frozen
 from registry.base.errors import ConfigError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
 from registry.base.pyproject import capreg_table, nearest
 from registry.base.text import shown_path
@@ -58,6 +58,7 @@ DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 REFERENCE_KEYWORDS = ("$ref", "$dynamicRef")
 
 T = TypeVar("T")
+_NONE: Mapping[str, Any] = MappingProxyType({})
 
 # Held while the default registry loads and while an engine is first imported, and taken by
 # os.fork (see _after_fork_in_child): a child is never forked halfway through an import,
@@ -108,8 +109,7 @@ def tree_base_uri(index: int) -> str:
     return BASE_URI if index == 0 else f"https://tree{index}.schemas.capreg.invalid/"
 
 
-@dataclass(frozen=True, slots=True)
-class Tree:
+class Tree(NamedTuple):
     """One folder of schema files of a registry; a later tree is laid over the earlier ones."""
 
     root: Path | None  # None: documents held in memory (a generated client's copy of its schemas)
@@ -129,10 +129,13 @@ class Tree:
         return self.prefix + self.relative(uri)
 
 
-@dataclass(frozen=True, slots=True)
-class Offering:
+class Offering(Frozen):
     """One model at one provider, described by one schema file."""
 
+    # What a frozen dataclass had, written out (registry.base.frozen): the schema is left out
+    # of equality, hash and repr.
+    __slots__ = __match_args__ = ("id", "provider", "model", "variant", "model_id", "model_id_pointer",
+                                  "model_id_aliases", "title", "path", "uri", "schema")
     id: str
     provider: str
     model: str
@@ -143,15 +146,66 @@ class Offering:
     title: str
     path: str  # relative to the schema root, posix
     uri: str
-    schema: dict[str, Any] = field(repr=False, compare=False)
+    schema: dict[str, Any]
+
+    def __init__(self, id: str, provider: str, model: str, variant: str | None, model_id: str,  # noqa: A002
+                 model_id_pointer: str | None, model_id_aliases: tuple[str, ...], title: str, path: str, uri: str,
+                 schema: dict[str, Any]) -> None:
+        for name, value in zip(self.__slots__, (id, provider, model, variant, model_id, model_id_pointer,
+                                                model_id_aliases, title, path, uri, schema)):
+            object.__setattr__(self, name, value)
+
+    def _compared(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__[:-1])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__[:-1])
+        return f"{type(self).__qualname__}({shown})"
+
+    def __replace__(self, **changes: Any) -> Offering:
+        """The same offering with `changes` (copy.replace, dataclasses.replace)."""
+        return type(self)(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)
 
     @property
     def notes(self) -> tuple[str, ...]:
         return tuple(self.schema.get("x-notes", ()))
 
 
-@dataclass(frozen=True, eq=False)  # one per load: identity is equality, and it hashes
-class Registry:
+def _offering_twin() -> type:
+    from dataclasses import dataclass, field
+
+    @dataclass(frozen=True)
+    class Offering:
+        id: str
+        provider: str
+        model: str
+        variant: str | None
+        model_id: str
+        model_id_pointer: str | None
+        model_id_aliases: tuple[str, ...]
+        title: str
+        path: str
+        uri: str
+        schema: dict[str, Any] = field(repr=False, compare=False)
+
+    return Offering
+
+
+Offering.__dataclass_fields__ = DataclassFields(_offering_twin)  # type: ignore[attr-defined]
+
+
+class Registry(Frozen):  # one per load: identity is equality, and it hashes
     """Every offering of one or more schema trees, loaded once per process, read-only.
 
     The trees are laid bottom first: a later tree adds offerings, concepts and sync modes,
@@ -165,19 +219,27 @@ class Registry:
     documents: Mapping[str, Any]  # uri -> parsed JSON, every file of every tree that is JSON
     offerings: Mapping[str, Offering]  # id -> Offering, sorted by id: the usable ones
     meta: Mapping[str, Any]  # file name in meta/ -> its content, merged across the trees
-    failures: Mapping[str, RegistryError] = field(default_factory=dict)  # offering id -> why it is unusable
-    problems: Mapping[str, RegistryError] = field(default_factory=dict)  # file name -> why it cannot be used
-    replaced: Mapping[str, tuple[Tree, ...]] = field(default_factory=dict)  # offering id -> the trees it hides
-    concepts: Mapping[str, str] = field(init=False)  # concept -> its description, from meta/concepts.json
-    _derived: _Derived = field(init=False, repr=False)
+    failures: Mapping[str, RegistryError]  # offering id -> why it is unusable
+    problems: Mapping[str, RegistryError]  # file name -> why it cannot be used
+    replaced: Mapping[str, tuple[Tree, ...]]  # offering id -> the trees it hides
+    concepts: Mapping[str, str]  # concept -> its description, from meta/concepts.json
+    _derived: _Derived
 
-    def __post_init__(self) -> None:
-        for name in ("documents", "offerings", "meta", "failures", "problems", "replaced"):
-            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+    def __init__(self, trees: tuple[Tree, ...], documents: Mapping[str, Any], offerings: Mapping[str, Offering],
+                 meta: Mapping[str, Any], failures: Mapping[str, RegistryError] = _NONE,
+                 problems: Mapping[str, RegistryError] = _NONE, replaced: Mapping[str, tuple[Tree, ...]] = _NONE) -> None:
+        object.__setattr__(self, "trees", trees)
+        for name, given in (("documents", documents), ("offerings", offerings), ("meta", meta),
+                            ("failures", failures), ("problems", problems), ("replaced", replaced)):
+            object.__setattr__(self, name, MappingProxyType(dict(given)))
         object.__setattr__(self, "concepts", MappingProxyType(
             {k: v for k, v in self.meta.get(CONCEPTS_FILE, {}).items() if not k.startswith("$")}))
         object.__setattr__(self, "_derived", _Derived())
         _LIVE_REGISTRIES.add(self)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _REGISTRY_SHOWN)
+        return f"{type(self).__qualname__}({shown})"
 
     @property
     def root(self) -> Path | None:
@@ -226,6 +288,30 @@ class Registry:
         target = urljoin(base_uri, ref)
         document_uri, fragment = urldefrag(target)
         return target, locate(self.documents[document_uri], fragment)
+
+
+_REGISTRY_SHOWN = ("trees", "documents", "offerings", "meta", "failures", "problems", "replaced", "concepts")
+
+
+def _registry_twin() -> type:
+    from dataclasses import dataclass, field
+
+    @dataclass(frozen=True, eq=False)
+    class Registry:
+        trees: tuple[Tree, ...]
+        documents: Mapping[str, Any]
+        offerings: Mapping[str, Offering]
+        meta: Mapping[str, Any]
+        failures: Mapping[str, RegistryError] = field(default_factory=dict)
+        problems: Mapping[str, RegistryError] = field(default_factory=dict)
+        replaced: Mapping[str, tuple[Tree, ...]] = field(default_factory=dict)
+        concepts: Mapping[str, str] = field(init=False)
+        _derived: _Derived = field(init=False, repr=False)
+
+    return Registry
+
+
+Registry.__dataclass_fields__ = DataclassFields(_registry_twin)  # type: ignore[attr-defined]
 
 
 class _Derived:
@@ -428,8 +514,7 @@ def _trees(folders: list[Path]) -> tuple[Tree, ...]:
     return tuple(trees)
 
 
-@dataclass(frozen=True, slots=True)
-class _Layer:
+class _Layer(NamedTuple):
     """What one tree holds, before it is laid over the others."""
 
     documents: dict[str, Any]

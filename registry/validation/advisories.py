@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from registry.base import pointers
@@ -22,8 +21,7 @@ from registry.base.text import code as _code
 from registry.base.text import show_json_value
 
 
-@dataclass(frozen=True, slots=True)
-class DefaultDifference:
+class DefaultDifference(NamedTuple):
     concept: str
     parameter: Parameter  # this offering's parameter for the concept
     others: tuple[tuple[str, Any], ...]  # (offering id, its default) where it differs
@@ -42,8 +40,7 @@ class UnsetDefault(NamedTuple):
     warning: Finding
 
 
-@dataclass(frozen=True, slots=True)
-class AdvisoryPlan:
+class AdvisoryPlan(NamedTuple):
     """What the advisories look for in every payload of one offering, worked out once."""
 
     ignored: tuple[IgnoredParameter, ...]

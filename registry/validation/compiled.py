@@ -11,31 +11,43 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from registry.base import pointers
+from registry.base.frozen import Frozen
 from registry.base.findings import Finding, Report, Severity
 from registry.schema.index import OfferingIndex, Parameter, index_of
 from registry.schema.tree import Offering, Registry, derived
 from registry.validation import advisories, rules, structural
 
 
-@dataclass(frozen=True, eq=False)
-class CompiledOffering:
+class CompiledOffering(Frozen):  # one per offering: identity is equality, and it hashes
     """One offering's engines and plans: `check` runs the structural check, the rule
     keywords and the advisories on a payload and gives the Report."""
 
-    registry: Registry = field(repr=False)
+    registry: Registry
     offering: Offering
     index: OfferingIndex
-    fast: Any = field(repr=False)  # the jsonschema-rs validator: the "is it valid?" path
+    fast: Any  # the jsonschema-rs validator: the "is it valid?" path
     # Whether jsonschema may explain a rejection; if not, jsonschema-rs's own errors do
     # (structural.explainable says when).
     explainable: bool
-    keyword_checks: rules.KeywordPlan = field(repr=False)
-    advisories: advisories.AdvisoryPlan = field(repr=False)
+    keyword_checks: rules.KeywordPlan
+    advisories: advisories.AdvisoryPlan
+
+    def __init__(self, registry: Registry, offering: Offering, index: OfferingIndex, fast: Any, explainable: bool,
+                 keyword_checks: rules.KeywordPlan, advisories: advisories.AdvisoryPlan) -> None:
+        object.__setattr__(self, "registry", registry)
+        object.__setattr__(self, "offering", offering)
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "fast", fast)
+        object.__setattr__(self, "explainable", explainable)
+        object.__setattr__(self, "keyword_checks", keyword_checks)
+        object.__setattr__(self, "advisories", advisories)
+
+    def __repr__(self) -> str:
+        return f"CompiledOffering(offering={self.offering!r}, index={self.index!r}, explainable={self.explainable!r})"
 
     def detailed(self) -> Any:
         """The jsonschema validator that explains a rejection, built on first use."""

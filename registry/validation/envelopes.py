@@ -16,8 +16,7 @@ envelope.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from registry.base import pointers
 from registry.base.catalog import rule
@@ -39,8 +38,7 @@ class _Nothing:
 NOTHING = _Nothing()
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(NamedTuple):
     """One payload of a request body and where it sits in the body."""
 
     prefix: str  # the payload's pointer in the body ("" when the body is the payload)

@@ -17,8 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from registry.base import pointers
@@ -30,8 +29,7 @@ from registry.schema.tree import Offering, Registry, closest, derived
 MODEL_ID = "{model-id}"
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(NamedTuple):
     """One offering's `x-route`, with `{model-id}` written out."""
 
     offering: Offering
@@ -55,8 +53,7 @@ class Route:
         return any(version.startswith(known) for known in self.versions)
 
 
-@dataclass(frozen=True, slots=True)
-class Url:
+class Url(NamedTuple):
     method: str
     host: str
     path: str
@@ -64,20 +61,17 @@ class Url:
     shown: str  # how findings name the request: method, host and path, shortened
 
 
-@dataclass(frozen=True, slots=True)
-class Routed:
+class Routed(NamedTuple):
     url: Url
     routes: tuple[Route, ...]
     chosen_by: str  # "path" | "version" | "mapping": for the messages
 
 
-@dataclass(frozen=True, slots=True)
-class Ignored:
+class Ignored(NamedTuple):
     url: Url
 
 
-@dataclass(frozen=True, slots=True)
-class Unknown:
+class Unknown(NamedTuple):
     url: Url
     finding: Finding
 

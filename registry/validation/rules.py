@@ -11,7 +11,6 @@ registry/validation/keywords/common.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from registry.base import pointers
@@ -29,8 +28,7 @@ class KeywordChecks(NamedTuple):
     checks: tuple[Check, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class KeywordPlan:
+class KeywordPlan(NamedTuple):
     """An offering's rule keywords prepared into checks, grouped by location, and the
     locations read together (registry.base.pointers.reader)."""
 

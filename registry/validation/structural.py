@@ -11,7 +11,6 @@ to fetch anything.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import functools
 import json
@@ -33,8 +32,7 @@ if TYPE_CHECKING:
 
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class UnknownAdvice:
+class UnknownAdvice(NamedTuple):
     """What to say about an unknown property: the hint, and where the offering takes the
     parameters the property holds (or is), when it is one placed at the wrong level."""
 
@@ -167,7 +165,7 @@ def schema_findings(offering: Offering, fast: Any, detailed: Callable[[], Any] |
                 explainer.explain(errors[:EXPLAINED_ERRORS])
                 findings = explainer.listing.close(explainer.found)
                 if len(errors) > EXPLAINED_ERRORS and findings:
-                    findings[-1] = dataclasses.replace(findings[-1], message=(
+                    findings[-1] = findings[-1].__replace__(message=(
                         f"{findings[-1].message} (capreg stopped after the first {EXPLAINED_ERRORS:,} "
                         "schema errors of this payload; there are more)"))
             except Exception:  # noqa: BLE001 - e.g. deep nesting

@@ -1,0 +1,44 @@
+"""Immutability for the few classes of the validate path that are neither NamedTuples nor
+dataclasses: `dataclasses` imports inspect, ast and tokenize, and creating a dataclass costs
+half a millisecond, together a third of a new process's start-up (`capreg validate`, a
+service's first payload). They build themselves with object.__setattr__ in __init__."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+
+def _refused(name: str, doing: str) -> Exception:
+    # The error a frozen dataclass raises, which callers may catch; imported only when raised.
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(f"cannot {doing} field {name!r}")
+
+
+class Frozen:
+    """Assignment to an attribute of an instance raises, as it does on a frozen dataclass."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
+        raise _refused(name, "assign to")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise _refused(name, "delete")
+
+
+class DataclassFields:
+    """`__dataclass_fields__` of a public class that used to be a dataclass, so that
+    dataclasses.fields, replace, asdict and is_dataclass keep working on it: the fields of
+    `twin()`, a dataclass with the same fields, made on first use (when the caller has
+    imported dataclasses anyway)."""
+
+    def __init__(self, twin: Callable[[], type]) -> None:
+        self._twin = twin
+        self._fields: dict[str, Any] | None = None
+
+    def __get__(self, instance: object, owner: type | None = None) -> dict[str, Any]:
+        if self._fields is None:
+            self._fields = self._twin().__dataclass_fields__  # type: ignore[attr-defined]
+        return self._fields
