@@ -24,7 +24,6 @@ resolves inside its own tree only: each tree's files live under a host of their 
 
 from __future__ import annotations
 
-import difflib
 import functools
 import io
 import json
@@ -446,6 +445,8 @@ def _matching_characters(a: str, b: str) -> int:
     then the same on each side of it. One `str.find` per step instead of difflib's table of
     positions: a few times faster on names and enum values."""
     if len(b) >= _DIFFLIB_AUTOJUNK:
+        import difflib  # only for a long word: imported here to keep it off every run's start-up
+
         return sum(block.size for block in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
     matched = 0
     pending = [(0, len(a), 0, len(b))]
