@@ -18,7 +18,9 @@ ALWAYS_DENIED = {"pydantic", "pydantic_core", "datamodel_code_generator", "black
                  # dataclasses imports inspect, ast, dis and tokenize: a quarter of the start-up
                  "dataclasses", "inspect"}
 # Needed only to explain a rejection by a keyword worded from jsonschema's message, or to read YAML.
-VALID_JSON_DENIED = ALWAYS_DENIED | {"jsonschema", "referencing", "yaml"}
+VALID_JSON_DENIED = ALWAYS_DENIED | {"jsonschema", "referencing", "yaml",
+                                     # a did-you-mean on a long word; a request's route; an envelope
+                                     "difflib", "registry.validation.routes", "registry.validation.envelopes"}
 
 
 def imported_modules(*args: str) -> set[str]:

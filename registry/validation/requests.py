@@ -8,15 +8,20 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from registry.base import pointers
 from registry.base.catalog import rule
 from registry.base.findings import Finding, Report
 from registry.base.text import code, shortened
 from registry.schema.tree import Registry, closest
-from registry.validation import advisories, envelopes, routes
+from registry.validation import advisories
 from registry.validation.validate import default_registry, validate, validate_json_data
+
+# The routes and envelopes are imported where a request or an envelope is read: a file of
+# one plain payload (every `capreg validate` run's usual input) needs neither.
+if TYPE_CHECKING:
+    from registry.validation import envelopes, routes
 
 
 def validate_request(url: str, body: Any, method: str = "POST", *, registry: Registry | None = None,
@@ -35,6 +40,8 @@ def validate_request(url: str, body: Any, method: str = "POST", *, registry: Reg
 def checked_parts(url: str, body: Any, method: str = "POST", *, registry: Registry | None = None,
                   routes_map: Mapping[str, str] | None = None) -> tuple[tuple[str, Report], ...]:
     """validate_request's reports, each with its payload's pointer in the body."""
+    from registry.validation import envelopes, routes
+
     registry = registry or default_registry()
     resolution = routes.resolve(registry, routes.parse_url(url, method), body, routes_map)
     if isinstance(resolution, routes.Ignored):
@@ -48,6 +55,8 @@ def checked_parts(url: str, body: Any, method: str = "POST", *, registry: Regist
 
 
 def _query_findings(route: routes.Route, url: routes.Url) -> tuple[Finding, ...]:
+    from registry.validation import envelopes
+
     given = dict(url.query)
     return tuple(f for name, _format in route.query if name in given
                  for f in envelopes.uri("", f"query parameter {code(name)}", given[name]))
@@ -55,6 +64,8 @@ def _query_findings(route: routes.Route, url: routes.Url) -> tuple[Finding, ...]
 
 def _part_report(registry: Registry, resolution: routes.Routed, part: envelopes.Part,
                  on_url: tuple[Finding, ...]) -> Report:
+    from registry.validation import envelopes
+
     chosen = _offering_of(resolution, part)
     if isinstance(chosen, Finding):
         return Report(None, (*on_url, *part.findings, chosen))
@@ -67,6 +78,8 @@ def _part_report(registry: Registry, resolution: routes.Routed, part: envelopes.
 
 def _offering_of(resolution: routes.Routed, part: envelopes.Part) -> routes.Route | Finding:
     """The route of this payload: the URL's own, or the one whose model id the payload names."""
+    from registry.validation import envelopes
+
     candidates = resolution.routes
     pointer = candidates[0].body
     if pointer is None or resolution.chosen_by == "mapping":
@@ -177,11 +190,17 @@ def validate_body(body: Any, offering: str | None = None, *, registry: Registry 
     registry = registry or default_registry()
     check = validate_json_data if json_data else _validate
     if isinstance(body, list) and body and all(isinstance(item, dict) for item in body):
+        from registry.validation import envelopes
+
         return tuple((part.prefix, _prefixed(part.prefix, check(part.payload, offering, registry)))
                      for part in envelopes.tasks(body))
+    if not (isinstance(body, dict) and "input" in body):
+        return (("", check(body, offering, registry)),)
+    from registry.validation import envelopes, routes
+
     chosen = offering if offering is not None else _offering_by_version(registry, body)
     route = routes.route_of(registry, registry.offerings[chosen]) if chosen in registry.offerings else None
-    if route is not None and route.envelope == envelopes.PREDICTION and isinstance(body, dict) and "input" in body:
+    if route is not None and route.envelope == envelopes.PREDICTION:
         part = envelopes.prediction(body)
         report = check(part.payload, chosen, registry)
         return (("", Report(report.offering, (*part.findings, *_prefixed(part.prefix, report).findings))),)
@@ -194,6 +213,8 @@ def _validate(payload: Any, offering: str | None, registry: Registry) -> Report:
 
 def _offering_by_version(registry: Registry, body: Any) -> str | None:
     """The offering whose recorded version a prediction body names (`version`), if one does."""
+    from registry.validation import routes
+
     if not isinstance(body, dict) or not isinstance(body.get("input"), dict) or not isinstance(body.get("version"), str):
         return None
     versioned = [r for r in routes.all_routes(registry).values() if r.versions]
