@@ -29,7 +29,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from registry.base.catalog import rule
 from registry.base.errors import ReadError
@@ -38,7 +38,10 @@ from registry.base.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_VALUES, MAX_
 from registry.base.pointers import to_pointer
 from registry.base.text import half_surrogate, not_unicode_text, shortened
 from registry.io.modeline import modeline_offering
-from registry.io.positions import Position
+
+# A type only: the finder of positions is imported when a finding needs one
+if TYPE_CHECKING:
+    from registry.io.positions import Position
 
 STDIN = "-"
 JSON_SUFFIXES = (".json",)

@@ -4,11 +4,14 @@ reporters print."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from registry.base.catalog import RULES
 from registry.base.findings import Finding, Severity
-from registry.io.positions import Position
+
+# A type only: the finder of positions is imported when a finding needs one
+if TYPE_CHECKING:
+    from registry.io.positions import Position
 
 
 class Result(NamedTuple):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from registry.base.findings import Severity
 from registry.base.text import plural
-from registry.io.positions import Position
 from registry.io.results import Result, Summary
 from registry.report.base import Reporter
 from registry.report.escapes import shown_pointer, visible
+
+# A type only: the finder of positions is imported when a finding needs one
+if TYPE_CHECKING:
+    from registry.io.positions import Position
 
 
 class TextReporter(Reporter):
