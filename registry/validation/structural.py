@@ -272,6 +272,13 @@ def _value_at(payload: Any, path: pointers.Path) -> Any:
     return payload
 
 
+@functools.lru_cache(maxsize=1024)
+def _allowed_here(allowed: tuple[str, ...]) -> str | None:
+    """The hint naming an object's properties, worded once per object schema: the same
+    unknown names come back payload after payload."""
+    return f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None
+
+
 class _Explainer:
     """Turns jsonschema errors into findings with a rule id, a pointer and a plain message,
     in `found` (a list filled in place: an invalid payload is explained in microseconds, and
@@ -329,10 +336,9 @@ class _Explainer:
                 advice = self.unknown_hint(self.offering, path, name, instance[name])
                 hint, belongs_at = (advice.hint, advice.belongs_at) if advice is not None else (None, ())
             if hint is None:
-                allowed = list(schema.get("properties", {}))
-                suggestion = _suggestion(name, tuple(allowed))
-                hint = f"did you mean {_code(suggestion)}?" if suggestion else (
-                    f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None)
+                allowed = tuple(schema.get("properties", {}))
+                suggestion = _suggestion(name, allowed)
+                hint = f"did you mean {_code(suggestion)}?" if suggestion else _allowed_here(allowed)
             extra = {"belongs_at": list(belongs_at)} if belongs_at else {}
             self.found.append(rule("unknown-property").finding(
                 _pointer_to(path, name), hint=hint, name=_code(shortened(name)), offering=self.offering.id,
