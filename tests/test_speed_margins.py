@@ -31,3 +31,23 @@ def test_a_near_name_still_gets_did_you_mean_rather_than_the_list(real):
             ("unknown-property", "/syncMod", "did you mean `syncMode`?"),
             ("implicit-default", "/syncMode", "set `syncMode` explicitly so the payload behaves the same at every provider"),
         ]
+
+
+def test_an_enum_miss_lists_the_values_and_suggests_the_near_one_every_time(real):
+    payload = {"video": "a", "audio": "b", "syncMode": "cutof"}
+    for _ in range(3):
+        report = registry.validate(dict(payload), "scenario/sync-3", registry=real)
+        (enum,) = [f for f in report.findings if f.rule == "enum"]
+        assert (enum.pointer, enum.hint) == ("/syncMode", 'did you mean "cut_off"?')
+        assert enum.message == ('`syncMode` must be one of "cut_off", "loop", "bounce", "silence", "remap"; '
+                                'found the string "cutof"')
+
+
+def test_a_misnamed_required_property_is_one_finding_and_an_unlike_one_is_two(real):
+    for _ in range(3):
+        misspelt = registry.validate({"vidoe": "a", "audio": "b"}, "scenario/sync-3", registry=real)
+        assert [(f.rule, f.pointer, f.hint) for f in misspelt.findings if f.rule != "implicit-default"] == [
+            ("unknown-property", "/vidoe", "did you mean `video`? (it is required)")]
+        unlike = registry.validate({"image": "a", "audio": "b"}, "scenario/sync-3", registry=real)
+        assert [(f.rule, f.pointer) for f in unlike.findings if f.rule != "implicit-default"] == [
+            ("unknown-property", "/image"), ("required", "/video")]

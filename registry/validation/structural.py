@@ -380,10 +380,11 @@ class _Explainer:
             expected = " or ".join(_a(t) for t in ([value] if isinstance(value, str) else value))
             return rule("type").finding(pointer, name=name, expected=expected, found=show(instance))
         if keyword == "enum":
-            suggestion = _suggestion(instance, tuple(v for v in value if isinstance(v, str))) if isinstance(instance, str) else None
+            expected, words = _enum_wording(value)
+            suggestion = _suggestion(instance, words) if isinstance(instance, str) else None
             return rule("enum").finding(
                 pointer, hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else None,
-                name=name, expected=_listed(value), found=show(instance),
+                name=name, expected=expected, found=show(instance),
             )
         if keyword == "const":
             return rule("const").finding(pointer, name=name, expected=json.dumps(value), found=show(instance))
@@ -435,8 +436,6 @@ def _misnamed(errors: list[ValidationError]) -> _Misnamed:
         if error.validator not in ("additionalProperties", "unevaluatedProperties") or path not in missing:
             continue
         for name in _additional_names(error.instance, error.schema):
-            if not _alike_enough(name, missing[path]):
-                continue
             meant = _misspelling(name, tuple(missing[path]))
             if meant is not None and meant not in found.get(path, {}).values():
                 found.setdefault(path, {})[name] = meant
@@ -470,6 +469,8 @@ def _remembered_misspelling(name: str, missing: tuple[str, ...]) -> str | None:
 
 
 def _misspelling_of(name: str, missing: tuple[str, ...]) -> str | None:
+    if not _alike_enough(name, missing):  # most unknown names: no search
+        return None
     meant = closest(name, missing)
     # difflib's ratio, as closest works it out (difflib's own matcher costs ten times more)
     if meant is not None and 2.0 * _matching_characters(name, meant) / (len(name) + len(meant)) >= _MISSPELT:
@@ -477,7 +478,7 @@ def _misspelling_of(name: str, missing: tuple[str, ...]) -> str | None:
     return None
 
 
-def _alike_enough(name: str, missing: list[str]) -> bool:
+def _alike_enough(name: str, missing: tuple[str, ...]) -> bool:
     """Whether a missing name may be alike enough to `name` to count as its misspelling: the
     characters it shares with `name` however placed bound how alike they are, so most
     unknown names are ruled out without comparing them."""
@@ -525,6 +526,24 @@ def show(value: Any) -> str:
     if len(text) > 60:
         text = text[:57] + "..."
     return f"the string {text}" if isinstance(value, str) else text
+
+
+# id of an `enum` list of the schemas -> (that list, its values listed, its strings): an enum
+# is worded once, not on each payload that misses it. The list is kept, so its id stays its own.
+_ENUM_WORDINGS: dict[int, tuple[list[Any], str, tuple[str, ...]]] = {}
+_ENUM_WORDINGS_KEPT = 1024
+
+
+def _enum_wording(values: list[Any]) -> tuple[str, tuple[str, ...]]:
+    """The enum's values as the finding lists them, and those of them a misspelt string may mean."""
+    known = _ENUM_WORDINGS.get(id(values))
+    if known is not None and known[0] is values:
+        return known[1], known[2]
+    listed, words = _listed(values), tuple(v for v in values if isinstance(v, str))
+    if len(_ENUM_WORDINGS) >= _ENUM_WORDINGS_KEPT:
+        _ENUM_WORDINGS.clear()
+    _ENUM_WORDINGS[id(values)] = (values, listed, words)
+    return listed, words
 
 
 def _listed(values: list[Any]) -> str:
