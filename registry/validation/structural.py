@@ -172,8 +172,10 @@ def schema_findings(offering: Offering, fast: Any, detailed: Callable[[], Any] |
                 pass
         # The detailed engine failed, or found nothing where jsonschema-rs found something
         # (the engines differ on some ECMA-262 regex semantics): a rejection is never lost.
+        if findings:
+            return findings
         listing = Listing()
-        return findings or listing.close([
+        return listing.close([
             rule("schema").finding(pointers.to_pointer(error.instance_path),
                                    name=describe(tuple(error.instance_path)), detail=_detail(error))
             for error in fast.iter_errors(payload) if listing.wants("schema")
