@@ -51,3 +51,11 @@ def test_a_misnamed_required_property_is_one_finding_and_an_unlike_one_is_two(re
         unlike = registry.validate({"image": "a", "audio": "b"}, "scenario/sync-3", registry=real)
         assert [(f.rule, f.pointer) for f in unlike.findings if f.rule != "implicit-default"] == [
             ("unknown-property", "/image"), ("required", "/video")]
+
+
+def test_a_pointer_is_the_same_from_a_tuple_a_list_or_a_generator():
+    from registry.base.pointers import to_pointer
+
+    assert to_pointer(()) == to_pointer([]) == to_pointer(iter(())) == ""
+    path = ("input", 2, "a/b~c")
+    assert to_pointer(path) == to_pointer(list(path)) == to_pointer(t for t in path) == "/input/2/a~1b~0c"
