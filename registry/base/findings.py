@@ -163,6 +163,8 @@ class Listing:
         omitted = {rule_id: count - LISTED_PER_RULE for rule_id, count in self._counts.items()
                    if count > LISTED_PER_RULE}
         closed = list(listed)
+        if not omitted:  # most payloads: no rule past its limit
+            return closed
         for position in range(len(closed) - 1, -1, -1):
             finding = closed[position]
             more = omitted.pop(finding.rule, 0)

@@ -18,7 +18,8 @@ def escape(token: str | int) -> str:
 
 
 def to_pointer(path: Iterable[str | int]) -> str:
-    return "".join("/" + escape(token) for token in path)
+    # A list, not a generator, for join: every finding's pointer is made here.
+    return "".join(["/" + escape(token) for token in path]) if path else ""
 
 
 @functools.lru_cache(maxsize=4096)

@@ -65,10 +65,12 @@ class CompiledOffering(Frozen):  # one per offering: identity is equality, and i
         else:
             findings = self.schema_findings(payload, rejected=rejected)
             misplaced = frozenset(p for f in findings if f.rule == "unknown-property" for p in f.ctx.get("belongs_at", ()))
-            # A value the schema already rejects (an empty `refId`) is one problem: the
-            # cross-field rules say nothing more about it.
-            rejected_at = {f.pointer for f in findings}
-            findings += [f for f in rules.keyword_findings(self.keyword_checks, payload) if f.pointer not in rejected_at]
+            cross_field = rules.keyword_findings(self.keyword_checks, payload)
+            if cross_field:  # most rejected payloads break no cross-field rule
+                # A value the schema already rejects (an empty `refId`) is one problem: the
+                # cross-field rules say nothing more about it.
+                rejected_at = {f.pointer for f in findings}
+                findings += [f for f in cross_field if f.pointer not in rejected_at]
             findings += advisories.advisory_findings(self.advisories, self.offering.id, payload, misplaced)
         if len(findings) > 1:
             findings.sort(key=_reading_order)

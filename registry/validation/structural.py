@@ -172,8 +172,10 @@ def schema_findings(offering: Offering, fast: Any, detailed: Callable[[], Any] |
                 pass
         # The detailed engine failed, or found nothing where jsonschema-rs found something
         # (the engines differ on some ECMA-262 regex semantics): a rejection is never lost.
+        if findings:
+            return findings
         listing = Listing()
-        return findings or listing.close([
+        return listing.close([
             rule("schema").finding(pointers.to_pointer(error.instance_path),
                                    name=describe(tuple(error.instance_path)), detail=_detail(error))
             for error in fast.iter_errors(payload) if listing.wants("schema")
@@ -272,6 +274,13 @@ def _value_at(payload: Any, path: pointers.Path) -> Any:
     return payload
 
 
+@functools.lru_cache(maxsize=1024)
+def _allowed_here(allowed: tuple[str, ...]) -> str | None:
+    """The hint naming an object's properties, worded once per object schema: the same
+    unknown names come back payload after payload."""
+    return f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None
+
+
 class _Explainer:
     """Turns jsonschema errors into findings with a rule id, a pointer and a plain message,
     in `found` (a list filled in place: an invalid payload is explained in microseconds, and
@@ -329,10 +338,9 @@ class _Explainer:
                 advice = self.unknown_hint(self.offering, path, name, instance[name])
                 hint, belongs_at = (advice.hint, advice.belongs_at) if advice is not None else (None, ())
             if hint is None:
-                allowed = list(schema.get("properties", {}))
-                suggestion = _suggestion(name, tuple(allowed))
-                hint = f"did you mean {_code(suggestion)}?" if suggestion else (
-                    f"allowed here: {', '.join(_code(a) for a in allowed)}" if allowed else None)
+                allowed = tuple(schema.get("properties", {}))
+                suggestion = _suggestion(name, allowed)
+                hint = f"did you mean {_code(suggestion)}?" if suggestion else _allowed_here(allowed)
             extra = {"belongs_at": list(belongs_at)} if belongs_at else {}
             self.found.append(rule("unknown-property").finding(
                 _pointer_to(path, name), hint=hint, name=_code(shortened(name)), offering=self.offering.id,
@@ -374,10 +382,11 @@ class _Explainer:
             expected = " or ".join(_a(t) for t in ([value] if isinstance(value, str) else value))
             return rule("type").finding(pointer, name=name, expected=expected, found=show(instance))
         if keyword == "enum":
-            suggestion = _suggestion(instance, tuple(v for v in value if isinstance(v, str))) if isinstance(instance, str) else None
+            expected, words = _enum_wording(value)
+            suggestion = _suggestion(instance, words) if isinstance(instance, str) else None
             return rule("enum").finding(
                 pointer, hint=f"did you mean {json.dumps(suggestion)}?" if suggestion else None,
-                name=name, expected=_listed(value), found=show(instance),
+                name=name, expected=expected, found=show(instance),
             )
         if keyword == "const":
             return rule("const").finding(pointer, name=name, expected=json.dumps(value), found=show(instance))
@@ -429,8 +438,6 @@ def _misnamed(errors: list[ValidationError]) -> _Misnamed:
         if error.validator not in ("additionalProperties", "unevaluatedProperties") or path not in missing:
             continue
         for name in _additional_names(error.instance, error.schema):
-            if not _alike_enough(name, missing[path]):
-                continue
             meant = _misspelling(name, tuple(missing[path]))
             if meant is not None and meant not in found.get(path, {}).values():
                 found.setdefault(path, {})[name] = meant
@@ -464,6 +471,8 @@ def _remembered_misspelling(name: str, missing: tuple[str, ...]) -> str | None:
 
 
 def _misspelling_of(name: str, missing: tuple[str, ...]) -> str | None:
+    if not _alike_enough(name, missing):  # most unknown names: no search
+        return None
     meant = closest(name, missing)
     # difflib's ratio, as closest works it out (difflib's own matcher costs ten times more)
     if meant is not None and 2.0 * _matching_characters(name, meant) / (len(name) + len(meant)) >= _MISSPELT:
@@ -471,7 +480,7 @@ def _misspelling_of(name: str, missing: tuple[str, ...]) -> str | None:
     return None
 
 
-def _alike_enough(name: str, missing: list[str]) -> bool:
+def _alike_enough(name: str, missing: tuple[str, ...]) -> bool:
     """Whether a missing name may be alike enough to `name` to count as its misspelling: the
     characters it shares with `name` however placed bound how alike they are, so most
     unknown names are ruled out without comparing them."""
@@ -519,6 +528,24 @@ def show(value: Any) -> str:
     if len(text) > 60:
         text = text[:57] + "..."
     return f"the string {text}" if isinstance(value, str) else text
+
+
+# id of an `enum` list of the schemas -> (that list, its values listed, its strings): an enum
+# is worded once, not on each payload that misses it. The list is kept, so its id stays its own.
+_ENUM_WORDINGS: dict[int, tuple[list[Any], str, tuple[str, ...]]] = {}
+_ENUM_WORDINGS_KEPT = 1024
+
+
+def _enum_wording(values: list[Any]) -> tuple[str, tuple[str, ...]]:
+    """The enum's values as the finding lists them, and those of them a misspelt string may mean."""
+    known = _ENUM_WORDINGS.get(id(values))
+    if known is not None and known[0] is values:
+        return known[1], known[2]
+    listed, words = _listed(values), tuple(v for v in values if isinstance(v, str))
+    if len(_ENUM_WORDINGS) >= _ENUM_WORDINGS_KEPT:
+        _ENUM_WORDINGS.clear()
+    _ENUM_WORDINGS[id(values)] = (values, listed, words)
+    return listed, words
 
 
 def _listed(values: list[Any]) -> str:
