@@ -28,6 +28,24 @@ class Frozen:
         raise _refused(name, "delete")
 
 
+class Compared(Frozen):
+    """A frozen value whose equality and hash are those of `_compared()`, a tuple of the
+    fields that make it what it is (a schema it carries along is left out)."""
+
+    __slots__ = ()
+
+    def _compared(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+
 class DataclassFields:
     """`__dataclass_fields__` of a public class that used to be a dataclass, so that
     dataclasses.fields, replace, asdict and is_dataclass keep working on it: the fields of

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urldefrag
 
 from registry.base import pointers
-from registry.base.frozen import Frozen
+from registry.base.frozen import Compared, Frozen
 from registry.schema.keywords import KEYWORDS, KeywordUse
 from registry.schema.tree import Offering, Registry, derived
 
@@ -26,7 +26,7 @@ class SchemaPart(NamedTuple):
     base_uri: str  # what its relative `$ref`s resolve against
 
 
-class Parameter(Frozen):
+class Parameter(Compared):
     """A property of the payload: where it sits and what the schema says about it."""
 
     __slots__ = ("pattern", "tokens", "required", "variant", "schema")
@@ -48,14 +48,6 @@ class Parameter(Frozen):
 
     def _compared(self) -> tuple[Any, ...]:
         return self.pattern, self.tokens, self.required, self.variant
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._compared() == other._compared()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
 
     def __repr__(self) -> str:
         return (f"Parameter(pattern={self.pattern!r}, tokens={self.tokens!r}, required={self.required!r}, "

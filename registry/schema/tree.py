@@ -37,7 +37,7 @@ from typing import Any, NamedTuple, TypeVar, overload
 from urllib.parse import urldefrag, urljoin
 
 from registry.base import pointers
-from registry.base.frozen import DataclassFields, Frozen
+from registry.base.frozen import Compared, DataclassFields, Frozen
 from registry.base.errors import ConfigError, RegistryError, SchemaFileError, SchemaRefError, UnknownOffering
 from registry.base.pyproject import capreg_table, nearest
 from registry.base.text import shown_path
@@ -128,7 +128,7 @@ class Tree(NamedTuple):
         return self.prefix + self.relative(uri)
 
 
-class Offering(Frozen):
+class Offering(Compared):
     """One model at one provider, described by one schema file."""
 
     # What a frozen dataclass had, written out (registry.base.frozen): the schema is left out
@@ -156,14 +156,6 @@ class Offering(Frozen):
 
     def _compared(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__[:-1])
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._compared() == other._compared()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__[:-1])
