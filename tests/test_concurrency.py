@@ -169,3 +169,13 @@ def test_preload_builds_everything_validate_needs(compiled):
 
 def test_preload_defaults_to_the_default_registry(cold_default_registry):
     assert registry.preload() is registry.default_registry()
+
+
+def test_preload_builds_what_validate_request_reads():
+    tree = registry.load()
+    registry.preload(tree)
+    artefacts = set(tree._derived.values)
+    payload = json.loads((ROOT / "examples/runware/lipsync-2/valid/seed-001-lipsync-2-audio.json").read_text())
+    (report,) = registry.validate_request("https://api.runware.ai/v1", [payload], registry=tree)
+    assert report.offering == "runware/lipsync-2"
+    assert set(tree._derived.values) == artefacts

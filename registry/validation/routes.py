@@ -155,6 +155,11 @@ def route_of(registry: Registry, offering: Offering) -> Route | None:
     return all_routes(registry).get(offering.id)
 
 
+def preload_routes(registry: Registry) -> None:
+    """Work out the route tables `validate_request` reads, before a pre-fork server forks."""
+    _routes_by_host(registry)
+
+
 @derived
 def _routes_by_host(registry: Registry) -> dict[str, tuple[Route, ...]]:
     by_host: dict[str, list[Route]] = {}

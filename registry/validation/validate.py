@@ -62,11 +62,15 @@ default_registry.cache_clear = _forget_default_registry  # type: ignore[attr-def
 def preload(registry: Registry | None = None) -> Registry:
     """Load the registry (the default one unless given) and compile every offering: both
     engines' validators, the index, the prepared rule keywords, the advisories, and the
-    tables detection and the unknown-property hints read. A pre-fork server calls it once before forking, so its workers
-    start with nothing left to load or compile and share the compiled schemas."""
+    tables detection, the unknown-property hints and `validate_request`'s routes read. A
+    pre-fork server calls it once before forking, so its workers start with nothing left
+    to load or compile and share the compiled schemas."""
+    from registry.validation.routes import preload_routes  # imported when a service preloads, not by validate
+
     registry = registry or default_registry()
     _detection_table(registry)
     concepts_by_name(registry)
+    preload_routes(registry)
     for offering_id in registry.offerings:
         compiled(registry, offering_id).detailed()
         homes(registry, offering_id)
