@@ -106,23 +106,7 @@ class Finding(Frozen):
         return shape
 
 
-def _finding_twin() -> type:
-    from dataclasses import dataclass, field
-
-    @dataclass(frozen=True)
-    class Finding:
-        rule: str
-        severity: Severity
-        pointer: str
-        message: str
-        hint: str | None = None
-        ctx: Mapping[str, Any] = field(default_factory=dict, hash=False)
-        omitted: int = 0
-
-    return Finding
-
-
-Finding.__dataclass_fields__ = DataclassFields(_finding_twin)  # type: ignore[attr-defined]
+Finding.__dataclass_fields__ = DataclassFields()  # type: ignore[attr-defined]
 # Finding's slots, set directly: its own __setattr__ refuses.
 _SET_RULE, _SET_SEVERITY, _SET_POINTER, _SET_MESSAGE, _SET_HINT, _SET_CTX, _SET_OMITTED = (
     Finding.__dict__[name].__set__ for name in Finding.__slots__)
@@ -218,15 +202,4 @@ class Report(Frozen):
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
 
-def _report_twin() -> type:
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class Report:
-        offering: str | None
-        findings: tuple[Finding, ...] = ()
-
-    return Report
-
-
-Report.__dataclass_fields__ = DataclassFields(_report_twin)  # type: ignore[attr-defined]
+Report.__dataclass_fields__ = DataclassFields()  # type: ignore[attr-defined]

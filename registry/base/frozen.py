@@ -5,7 +5,6 @@ service's first payload). They build themselves with object.__setattr__ in __ini
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, NoReturn
 
 
@@ -48,15 +47,38 @@ class Compared(Frozen):
 
 class DataclassFields:
     """`__dataclass_fields__` of a public class that used to be a dataclass, so that
-    dataclasses.fields, replace, asdict and is_dataclass keep working on it: the fields of
-    `twin()`, a dataclass with the same fields, made on first use (when the caller has
-    imported dataclasses anyway)."""
+    dataclasses.fields, replace, asdict and is_dataclass keep working on it: the fields of a
+    dataclass made from the class on first use (when the caller has imported dataclasses
+    anyway). Its fields are the class's annotated attributes, in order; those its __init__
+    takes are init fields, with __init__'s defaults; the others are not."""
 
-    def __init__(self, twin: Callable[[], type]) -> None:
-        self._twin = twin
+    def __init__(self) -> None:
         self._fields: dict[str, Any] | None = None
 
-    def __get__(self, instance: object, owner: type | None = None) -> dict[str, Any]:
+    def __get__(self, instance: object, owner: type) -> dict[str, Any]:
         if self._fields is None:
-            self._fields = self._twin().__dataclass_fields__  # type: ignore[attr-defined]
+            self._fields = _twin(owner).__dataclass_fields__  # type: ignore[attr-defined]
         return self._fields
+
+
+def _twin(cls: type) -> type:
+    from dataclasses import field, make_dataclass
+
+    code = cls.__init__.__code__  # type: ignore[misc]
+    parameters = code.co_varnames[1:code.co_argcount]
+    defaults = dict(zip(reversed(parameters), reversed(cls.__init__.__defaults__ or ())))  # type: ignore[misc]
+    specs: list[tuple[str, Any, Any]] = []
+    annotations: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):  # a subclass (the tests make some) has the fields of its bases
+        annotations.update(klass.__dict__.get("__annotations__", {}))
+    for name, annotation in annotations.items():
+        if name not in parameters:
+            spec = field(init=False)
+        elif name not in defaults:
+            spec = field()
+        elif getattr(type(defaults[name]), "__hash__", None) is None:  # a read-only mapping: shared, never changed
+            spec = field(default_factory=lambda default=defaults[name]: default)
+        else:
+            spec = field(default=defaults[name])
+        specs.append((name, annotation, spec))
+    return make_dataclass(cls.__name__, specs, frozen=True)

@@ -173,27 +173,7 @@ class Offering(Compared):
         return tuple(self.schema.get("x-notes", ()))
 
 
-def _offering_twin() -> type:
-    from dataclasses import dataclass, field
-
-    @dataclass(frozen=True)
-    class Offering:
-        id: str
-        provider: str
-        model: str
-        variant: str | None
-        model_id: str
-        model_id_pointer: str | None
-        model_id_aliases: tuple[str, ...]
-        title: str
-        path: str
-        uri: str
-        schema: dict[str, Any] = field(repr=False, compare=False)
-
-    return Offering
-
-
-Offering.__dataclass_fields__ = DataclassFields(_offering_twin)  # type: ignore[attr-defined]
+Offering.__dataclass_fields__ = DataclassFields()  # type: ignore[attr-defined]
 
 
 class Registry(Frozen):  # one per load: identity is equality, and it hashes
@@ -284,25 +264,7 @@ class Registry(Frozen):  # one per load: identity is equality, and it hashes
 _REGISTRY_SHOWN = ("trees", "documents", "offerings", "meta", "failures", "problems", "replaced", "concepts")
 
 
-def _registry_twin() -> type:
-    from dataclasses import dataclass, field
-
-    @dataclass(frozen=True, eq=False)
-    class Registry:
-        trees: tuple[Tree, ...]
-        documents: Mapping[str, Any]
-        offerings: Mapping[str, Offering]
-        meta: Mapping[str, Any]
-        failures: Mapping[str, RegistryError] = field(default_factory=dict)
-        problems: Mapping[str, RegistryError] = field(default_factory=dict)
-        replaced: Mapping[str, tuple[Tree, ...]] = field(default_factory=dict)
-        concepts: Mapping[str, str] = field(init=False)
-        _derived: _Derived = field(init=False, repr=False)
-
-    return Registry
-
-
-Registry.__dataclass_fields__ = DataclassFields(_registry_twin)  # type: ignore[attr-defined]
+Registry.__dataclass_fields__ = DataclassFields()  # type: ignore[attr-defined]
 
 
 class _Derived:
