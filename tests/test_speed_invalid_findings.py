@@ -14,10 +14,9 @@ from types import MappingProxyType
 import pytest
 
 import registry
-from registry.base import pointers
+from registry.base import pointers, suggest
 from registry.base.catalog import rule
 from registry.base.findings import Finding, Severity
-from registry.schema import tree
 from registry.validation import structural
 from registry.validation.compiled import compiled
 
@@ -89,7 +88,7 @@ def test_a_misspelling_is_what_difflibs_ratio_says(alphabet):
     for _ in range(2_000):
         name = "".join(rng.choices(alphabet, k=rng.randint(1, 14)))
         missing = tuple("".join(rng.choices(alphabet, k=rng.randint(1, 14))) for _ in range(rng.randint(1, 4)))
-        meant = tree.closest(name, missing)
+        meant = suggest.closest(name, missing)
         expected = meant if meant is not None and difflib.SequenceMatcher(None, name, meant).ratio() >= 0.8 else None
         assert structural._misspelling_of(name, missing) == expected, (name, missing)
 
@@ -98,7 +97,7 @@ def test_the_same_mistake_is_searched_for_a_suggestion_once(real, monkeypatch):
     payload = {"video": "asset_1", "audio": "asset_2", "syncMode": "cutof", "imaage": 1}
     first = registry.validate(payload, "scenario/sync-3", registry=real)
     searched = []
-    monkeypatch.setattr(structural, "closest", lambda *a: searched.append(a) or tree.closest(*a))
+    monkeypatch.setattr(structural, "closest", lambda *a: searched.append(a) or suggest.closest(*a))
     assert registry.validate(payload, "scenario/sync-3", registry=real) == first
     assert searched == []
     assert [(f.rule, f.hint) for f in first.findings if f.severity is Severity.ERROR] == [

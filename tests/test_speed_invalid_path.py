@@ -12,7 +12,7 @@ import random
 import pytest
 
 import registry
-from registry.schema import tree
+from registry.base import suggest
 from registry.validation import advisories, structural
 
 from .conftest import ROOT
@@ -20,12 +20,12 @@ from .conftest import ROOT
 
 def _difflibs_choice(word: str, candidates: list[str]) -> str | None:
     """What `closest` must give: difflib's own search, within closest's bounds."""
-    if len(candidates) > tree.SUGGESTION_CANDIDATES:
+    if len(candidates) > suggest.SUGGESTION_CANDIDATES:
         return None
-    comparable = [c for c in candidates if tree._length_ratio(len(word), len(c)) >= tree.SUGGESTION_CUTOFF]
-    if not comparable or len(word) * sum(len(c) for c in comparable) > tree.SUGGESTION_WORK:
+    comparable = [c for c in candidates if suggest._length_ratio(len(word), len(c)) >= suggest.SUGGESTION_CUTOFF]
+    if not comparable or len(word) * sum(len(c) for c in comparable) > suggest.SUGGESTION_WORK:
         return None
-    found = difflib.get_close_matches(word, comparable, n=1, cutoff=tree.SUGGESTION_CUTOFF)
+    found = difflib.get_close_matches(word, comparable, n=1, cutoff=suggest.SUGGESTION_CUTOFF)
     return found[0] if found else None
 
 
@@ -37,7 +37,7 @@ def test_closest_is_difflibs_choice_on_short_words(alphabet):
     for _ in range(3_000):
         word = "".join(rng.choices(alphabet, k=rng.randint(0, 14)))
         candidates = ["".join(rng.choices(alphabet, k=rng.randint(0, 14))) for _ in range(rng.randint(0, 8))]
-        assert tree.closest(word, candidates) == _difflibs_choice(word, candidates), (word, candidates)
+        assert suggest.closest(word, candidates) == _difflibs_choice(word, candidates), (word, candidates)
 
 
 def test_closest_is_difflibs_choice_on_words_long_enough_for_difflibs_junk_heuristic():
@@ -45,7 +45,7 @@ def test_closest_is_difflibs_choice_on_words_long_enough_for_difflibs_junk_heuri
     for _ in range(200):
         word = "".join(rng.choices("ab c", k=rng.randint(190, 260)))
         candidates = ["".join(rng.choices("ab c", k=rng.randint(150, 260))) for _ in range(rng.randint(1, 3))]
-        assert tree.closest(word, candidates) == _difflibs_choice(word, candidates), (word, candidates)
+        assert suggest.closest(word, candidates) == _difflibs_choice(word, candidates), (word, candidates)
 
 
 def test_closest_on_names_and_enum_values_needs_no_difflib_matcher(monkeypatch):
@@ -53,9 +53,9 @@ def test_closest_on_names_and_enum_values_needs_no_difflib_matcher(monkeypatch):
         raise AssertionError("a difflib matcher was built")
 
     monkeypatch.setattr(difflib, "SequenceMatcher", refused)
-    assert tree.closest("Cut_off", ["cut_off", "loop", "bounce", "silence", "remap"]) == "cut_off"
-    assert tree.closest("vidoe_url", ["video_url", "audio_url", "sync_mode"]) == "video_url"
-    assert tree.closest("furious", ["angry", "happy", "sad", "neutral", "surprised"]) is None
+    assert suggest.closest("Cut_off", ["cut_off", "loop", "bounce", "silence", "remap"]) == "cut_off"
+    assert suggest.closest("vidoe_url", ["video_url", "audio_url", "sync_mode"]) == "video_url"
+    assert suggest.closest("furious", ["angry", "happy", "sad", "neutral", "surprised"]) is None
 
 
 def test_an_invalid_payload_is_explained_the_same_without_any_difflib_matcher(real, monkeypatch):

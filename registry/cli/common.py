@@ -84,7 +84,7 @@ def mapped_offering(registry: Any, offering_map: Any, file: str) -> str | None:
         return mapped
     if mapped in registry.failures:
         raise broken_offering(registry, mapped)
-    from registry.schema.tree import closest
+    from registry.base.suggest import closest
 
     suggestion = closest(mapped, list(registry.offerings))
     hint = f"did you mean {suggestion!r}?" if suggestion else "`capreg list` shows them all"
@@ -101,7 +101,7 @@ def rule_filter(selected: RuleNames | None, ignored: RuleNames | None) -> Callab
     or family, as linters do. Findings about reading the input are always reported. A name
     capreg does not know is a usage error (exit 2), with a did-you-mean."""
     from registry.base.catalog import RULES, VALIDATION_FAMILIES
-    from registry.schema.tree import closest
+    from registry.base.suggest import closest
 
     families = [f for f in VALIDATION_FAMILIES if f != "input"]
     choices = {r.id: (r.id,) for r in RULES.values() if r.family in families}

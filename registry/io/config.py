@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from registry.base.errors import ConfigError
 from registry.base.pyproject import capreg_table, nearest
-from registry.schema.tree import closest
+from registry.base.suggest import closest
 
 # Every key `[tool.capreg]` may hold (`schemas` and `builtin`: the trees laid over one another,
 # read by registry.schema.tree).

@@ -23,7 +23,8 @@ from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Severity
 from registry.base.text import bound, code, plural, show, show_json_value
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of, type_label
-from registry.schema.tree import CONCEPTS_FILE, Registry, closest, derived
+from registry.base.suggest import closest
+from registry.schema.tree import CONCEPTS_FILE, Registry, derived
 
 # Rendered by version 2 of the JSON shape: each difference is a finding (rule, severity,
 # pointer, message, hint, ctx); version 1 had {rule, severity, concept, message}.

@@ -20,7 +20,8 @@ from registry.base.pointers import to_pointer
 from registry.schema.index import index_of
 from registry.schema.jsonformat import format_json
 from registry.schema.sources import source_problems
-from registry.schema.tree import COMMON_DIR, META_DIR, Registry, closest, located_subschemas, offering_meta_schema
+from registry.base.suggest import closest
+from registry.schema.tree import COMMON_DIR, META_DIR, Registry, located_subschemas, offering_meta_schema
 
 
 def lint(registry: Registry) -> list[Finding]:

@@ -18,7 +18,8 @@ from typing import Any
 from registry.base.catalog import rule
 from registry.base.errors import SchemaFileError
 from registry.base.findings import Finding
-from registry.schema.tree import META_DIR, SYNC_MODES_FILE, Registry, closest
+from registry.base.suggest import closest
+from registry.schema.tree import META_DIR, SYNC_MODES_FILE, Registry
 
 # Version 2 of the JSON shape: `version` added, and each warning is a finding.
 JSON_VERSION = 2

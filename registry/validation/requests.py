@@ -14,7 +14,8 @@ from registry.base import pointers
 from registry.base.catalog import rule
 from registry.base.findings import Finding, Report
 from registry.base.text import code, shortened
-from registry.schema.tree import Registry, closest
+from registry.base.suggest import closest
+from registry.schema.tree import Registry
 from registry.validation import advisories
 from registry.validation.validate import default_registry, validate, validate_json_data
 

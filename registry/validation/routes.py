@@ -24,7 +24,8 @@ from registry.base import pointers
 from registry.base.catalog import rule
 from registry.base.findings import Finding
 from registry.base.text import shortened
-from registry.schema.tree import Offering, Registry, closest, derived
+from registry.base.suggest import closest
+from registry.schema.tree import Offering, Registry, derived
 
 MODEL_ID = "{model-id}"
 

@@ -24,8 +24,8 @@ from registry.base.findings import Finding, Listing
 from registry.base.text import code as _code
 from registry.base.text import shortened
 from registry.schema.patterns import matches
-from registry.schema.tree import DRAFT_2020_12, FORK_LOCK, Offering, Registry, closest, derived, subschemas
-from registry.schema.tree import _matching_characters
+from registry.base.suggest import closest, matching_characters
+from registry.schema.tree import DRAFT_2020_12, FORK_LOCK, Offering, Registry, derived, subschemas
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -475,7 +475,7 @@ def _misspelling_of(name: str, missing: tuple[str, ...]) -> str | None:
         return None
     meant = closest(name, missing)
     # difflib's ratio, as closest works it out (difflib's own matcher costs ten times more)
-    if meant is not None and 2.0 * _matching_characters(name, meant) / (len(name) + len(meant)) >= _MISSPELT:
+    if meant is not None and 2.0 * matching_characters(name, meant) / (len(name) + len(meant)) >= _MISSPELT:
         return meant
     return None
 

@@ -14,7 +14,8 @@ from registry.base.errors import UnknownOffering
 from registry.base.findings import Finding, Report
 from registry.base.text import shortened
 from registry.schema.index import index_of
-from registry.schema.tree import FORK_LOCK, Offering, Registry, closest, default_builtin, default_roots, derived, load
+from registry.base.suggest import closest
+from registry.schema.tree import FORK_LOCK, Offering, Registry, default_builtin, default_roots, derived, load
 from registry.validation import jsondata, structural
 from registry.validation.compiled import compiled, concepts_by_name, homes
 

@@ -11,7 +11,7 @@ from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
-from registry.schema.tree import closest
+from registry.base.suggest import closest
 from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, hashable, ids, quieted, read_each, shown
 
 
