@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import registry
-from registry.schema import tree as loading
+from registry.base import suggest
 from registry.base import pointers
 from registry.cli import main
 from registry.base.findings import LISTED_PER_RULE
@@ -111,13 +111,13 @@ def test_the_suggestion_search_bounds_change_no_suggestion():
         word = "".join(rng.choices("abcde", k=rng.randint(0, 12)))
         candidates = ["".join(rng.choices("abcde", k=rng.randint(0, 12))) for _ in range(rng.randint(0, 8))]
         expected = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-        assert loading.closest(word, candidates) == (expected[0] if expected else None), (word, candidates)
+        assert suggest.closest(word, candidates) == (expected[0] if expected else None), (word, candidates)
 
 
 def test_the_suggestion_search_gives_up_on_too_many_candidates():
-    many = [f"id-{i}" for i in range(loading.SUGGESTION_CANDIDATES + 1)]
-    assert loading.closest("id-7x", many[:100]) == "id-7"
-    assert loading.closest("id-7x", many) is None
+    many = [f"id-{i}" for i in range(suggest.SUGGESTION_CANDIDATES + 1)]
+    assert suggest.closest("id-7x", many[:100]) == "id-7"
+    assert suggest.closest("id-7x", many) is None
 
 
 def write(tmp_path, name, payload):
@@ -151,7 +151,7 @@ def test_json_output_carries_the_omitted_count_and_the_summary_counts_every_find
 
 def test_many_unknown_properties_are_listed_up_to_the_limit_with_one_hint_search_each(monkeypatch):
     searches = []
-    real = loading.closest
+    real = suggest.closest
     monkeypatch.setattr("registry.validation.structural.closest", lambda *a: searches.append(1) or real(*a))
     payload = hostile.out_of_order(0)
     payload["providerSettings"]["sync"].update({f"unknown{i}": i for i in range(1_500)})
