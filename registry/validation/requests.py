@@ -184,9 +184,10 @@ def validate_body(body: Any, offering: str | None = None, *, registry: Registry 
                   json_data: bool = False) -> tuple[tuple[str, Report], ...]:
     """The payloads of a body read from a file, each checked, with its pointer in the body.
     A JSON array of objects is a task array (Runware's envelope): each item is checked as
-    a file holding it alone would be (any other array is one payload, not an object). An object with `input` is a Replicate prediction when its
-    offering (given, or the one whose recorded version its `version` names) is sent in
-    one; anything else is one payload, as `validate` takes it. `json_data`: the body is
+    a file holding it alone would be (any other array is one payload, not an object). An
+    object with `input` is a Replicate prediction when its offering (given, or the one
+    whose recorded version its `version` names) is sent in one; anything else is one
+    payload, as `validate` takes it. `json_data`: the body is
     plain JSON data within the limits already (validate_json_data)."""
     registry = registry or default_registry()
     check = validate_json_data if json_data else _validate
