@@ -9,6 +9,7 @@ import collections
 import io
 import json
 import os
+import re
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -260,9 +261,9 @@ def test_a_long_stream_has_a_few_batches_in_flight_whatever_its_length(monkeypat
     "\ud800", "esc\x1b[31m",
 ])
 def test_printable_ascii_skips_the_escaping_pass_and_nothing_else_does(text):
-    assert escapes.visible(text) == escapes._CONTROL_PATTERN.sub(escapes._escape, text)
+    assert escapes.visible(text) == re.sub(escapes._CONTROL_CLASS, escapes._escape, text)
     dumped = json.dumps(text, ensure_ascii=False)
-    assert escapes.json_text(text) == escapes._JSON_ESCAPE_PATTERN.sub(lambda m: f"\\u{ord(m[0]):04x}", dumped)
+    assert escapes.json_text(text) == re.sub(escapes._JSON_ESCAPE_CLASS, lambda m: f"\\u{ord(m[0]):04x}", dumped)
 
 
 def test_many_payload_files_report_the_same_text_with_and_without_workers(monkeypatch, tmp_path):

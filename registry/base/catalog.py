@@ -15,16 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 from registry.base.findings import Finding, Severity, read_only_finding
+from registry.base.frozen import record
 
 # What `capreg validate` reports; the rest belong to the other commands.
 VALIDATION_FAMILIES = ("input", "detection", "structure", "cross-field", "advisory")
 FAMILIES = (*VALIDATION_FAMILIES, "comparison", "change", "translation", "lint", "plan", "upstream")
 
 
-class Rule(NamedTuple):
+@record
+class Rule:
     id: str
     severity: Severity
     family: str  # one of FAMILIES

@@ -1,11 +1,40 @@
-"""Immutability for the few classes of the validate path that are neither NamedTuples nor
-dataclasses: `dataclasses` imports inspect, ast and tokenize, and creating a dataclass costs
-half a millisecond, together a third of a new process's start-up (`capreg validate`, a
-service's first payload). They build themselves with object.__setattr__ in __init__."""
+"""Records and immutable classes for the validate path, made cheaply at import.
+
+`dataclasses` imports inspect, ast and tokenize, and creating a dataclass costs half a
+millisecond; `typing.NamedTuple` costs ~180 µs a class, half of it compiling each field's
+annotation (a string, under `from __future__ import annotations`) to check it is a type.
+The ~25 classes `capreg validate` imports paid 4 ms of a new process's start-up
+(`capreg validate` on one file, a service's first payload) that way. Records are
+`@record` classes instead: the same namedtuples, made without the check. The few public
+classes that used to be dataclasses build themselves with object.__setattr__ in __init__
+(Frozen)."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+import collections
+from typing import Any, NoReturn, TypeVar
+
+C = TypeVar("C", bound=type)
+
+
+def record(body: C) -> C:
+    """The namedtuple of a class body, as `class X(typing.NamedTuple)` makes it: its
+    annotated names are the fields, in order, the values given to the last of them their
+    defaults, and its docstring, methods and properties are the namedtuple's. The
+    annotations are kept as they are written, never evaluated."""
+    annotations = body.__dict__.get("__annotations__", {})
+    names = list(annotations)
+    defaulted = [name for name in names if name in body.__dict__]
+    if defaulted != names[len(names) - len(defaulted):]:
+        raise TypeError(f"{body.__name__}: a field without a default follows one with a default")
+    made = collections.namedtuple(body.__name__, names, defaults=[body.__dict__[name] for name in defaulted],
+                                  module=body.__module__)
+    for key, value in body.__dict__.items():
+        if key not in annotations and key not in ("__dict__", "__weakref__", "__module__"):
+            setattr(made, key, value)
+    made.__qualname__ = body.__qualname__
+    made.__annotations__ = dict(annotations)
+    return made  # type: ignore[return-value]
 
 
 def _refused(name: str, doing: str) -> Exception:

@@ -10,12 +10,12 @@ the order of the files and lines either way.
 from __future__ import annotations
 
 import collections
-import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from registry.base.catalog import rule
+from registry.base.frozen import record
 from registry.io import payloads
 from registry.io.results import Result
 from registry.schema.tree import Registry
@@ -42,13 +42,15 @@ BATCHES_IN_FLIGHT_PER_WORKER = 3
 _worker_registry: Registry | None = None  # set before the workers fork, inherited by them
 
 
+_GLOB_MAGIC = frozenset("*?[")  # what glob.has_magic looks for
 # The suffixes a directory is searched for, as capreg reads them (any case).
 PAYLOAD_SUFFIXES = (*payloads.JSON_SUFFIXES, *payloads.JSONL_SUFFIXES, *payloads.YAML_SUFFIXES)
 # Besides hidden ones (.git, .venv …): folders of installed packages, never payloads of one's own.
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "__pycache__"})
 
 
-class Unmatched(NamedTuple):
+@record
+class Unmatched:
     """An argument that names no payload file: a pattern that matches none, a directory
     that holds none."""
 
@@ -71,7 +73,9 @@ def expand(arguments: Iterable[str]) -> list[str | Unmatched]:
             found = _payload_files_under(argument)
             files.extend(found or [Unmatched(argument, "it is a directory with no payload files in it "
                                                        f"({', '.join(PAYLOAD_SUFFIXES)})")])
-        elif argument != payloads.STDIN and glob.has_magic(argument) and not os.path.lexists(argument):
+        elif argument != payloads.STDIN and not _GLOB_MAGIC.isdisjoint(argument) and not os.path.lexists(argument):
+            import glob  # a pattern the shell left alone: rare
+
             matched = sorted(name for name in glob.glob(argument, recursive=True)
                              if not os.path.isdir(name) and not _in_skipped_directory(name, argument))
             files.extend(matched or [Unmatched(argument, "no file matches this pattern")])

@@ -19,9 +19,9 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from registry.base.errors import ConfigError
+from registry.base.frozen import record
 from registry.base.pyproject import capreg_table, nearest
 from registry.base.suggest import closest
 
@@ -30,7 +30,8 @@ from registry.base.suggest import closest
 KEYS = ("offerings", "select", "ignore", "schemas", "builtin")
 
 
-class OfferingMap(NamedTuple):
+@record
+class OfferingMap:
     base: Path
     rules: tuple[tuple[re.Pattern[str], str], ...]
     file: Path  # the pyproject.toml it was read from, for messages
@@ -48,7 +49,8 @@ class OfferingMap(NamedTuple):
         return None
 
 
-class Config(NamedTuple):
+@record
+class Config:
     """`[tool.capreg]` of one pyproject.toml."""
 
     file: Path

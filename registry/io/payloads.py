@@ -29,15 +29,15 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any
 
 from registry.base.catalog import rule
 from registry.base.errors import ReadError
 from registry.base.findings import Finding
+from registry.base.frozen import record
 from registry.base.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_VALUES, MAX_YAML_NODES
 from registry.base.pointers import to_pointer
 from registry.base.text import half_surrogate, not_unicode_text, shortened
-from registry.io.modeline import modeline_offering
 
 # A type only: the finder of positions is imported when a finding needs one
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
-class Payload(NamedTuple):
+@record
+class Payload:
     """One payload of a file, or the finding that says why it could not be read."""
 
     index: int  # 0-based position in the file
@@ -322,7 +323,8 @@ BATCH_LINES = 1_000
 BATCH_BYTES = 1 << 20
 
 
-class LineBatch(NamedTuple):
+@record
+class LineBatch:
     """Consecutive payloads of a JSONL stream, not read yet, so that another process can read
     and check them: each line that is not blank, with its number; the first is payload
     `first_index` of the stream."""
@@ -677,6 +679,8 @@ def _parse_yaml(text: str) -> Iterator[Payload]:
     except yaml.YAMLError as exc:
         raise problem(exc) from None
     constructor = JsonCompatibleLoader("")
+    from registry.io.modeline import modeline_offering  # YAML's alone
+
     named = modeline_offering(text)
     for index, node in enumerate(documents):
         if node is None:

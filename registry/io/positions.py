@@ -57,9 +57,10 @@ def _deepest(found: dict[Tokens, Any], tokens: Tokens) -> Any:
     raise ValueError("the document root was not found")
 
 
-_SPACE = re.compile(r"[ \t\r\n\ufeff]*")
-_COLON = re.compile(r"[ \t\r\n\ufeff]*:[ \t\r\n\ufeff]*")
-_AFTER_VALUE = re.compile(r"[ \t\r\n\ufeff]*(?:,[ \t\r\n\ufeff]*)?")  # up to the next member or the bracket
+# JSON's whitespace: the reader refuses a byte order mark, so the text has no other.
+_SPACE = re.compile(r"[ \t\r\n]*")
+_COLON = re.compile(r"[ \t\r\n]*:[ \t\r\n]*")
+_AFTER_VALUE = re.compile(r"[ \t\r\n]*(?:,[ \t\r\n]*)?")  # up to the next member or the bracket
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())  # (value, end) of the JSON value at an offset
 
 

@@ -4,17 +4,19 @@ reporters print."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from registry.base.catalog import RULES
 from registry.base.findings import Finding, Severity
+from registry.base.frozen import record
 
 # A type only: the finder of positions is imported when a finding needs one
 if TYPE_CHECKING:
     from registry.io.positions import Position
 
 
-class Result(NamedTuple):
+@record
+class Result:
     """The outcome for one payload of one file."""
 
     file: str

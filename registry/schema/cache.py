@@ -5,9 +5,10 @@ annotations) is most of what loading costs, and it gives the same answer for the
 files: a tree that passed leaves its key in a file of the cache folder, and a later load
 of the same files finds the key there and skips the checks. The key is a hash of all the
 checks read: each file's path and bytes, the tree's base URI, the source of the loader
-(registry/schema and registry/base), the registered keywords' argument schemas, capreg's
-meta-schema, the Python version and the jsonschema-rs build. Only what passed is kept, so
-a broken tree is checked (and its errors reported) every time.
+(registry/schema and registry/base, each file by its size and time of change), the
+registered keywords' argument schemas, capreg's meta-schema, the Python version and the
+jsonschema-rs build. Only what passed is kept, so a broken tree is checked (and its errors
+reported) every time.
 
 Nothing else is kept: the files are still read and parsed on every load. A cache file
 that is missing, unreadable, corrupt, foreign (another user's, or not written by capreg)
@@ -162,11 +163,10 @@ def _environment() -> bytes | None:
     """What every key shares: the Python version, the loader's source and the jsonschema-rs build."""
     digest = blake2b(digest_size=_DIGEST_SIZE)
     _add(digest, sys.version.encode())
-    package = Path(__file__).resolve().parents[1]
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     try:
-        for source in sorted((*package.glob("schema/*.py"), *package.glob("base/*.py"))):
-            _add(digest, source.name.encode())
-            _add(digest, source.read_bytes())
+        for folder in ("schema", "base"):
+            _add(digest, _files_stated(os.path.join(package, folder), ".py"))
         _add(digest, _jsonschema_rs_build())
     except OSError:
         return None
@@ -174,21 +174,26 @@ def _environment() -> bytes | None:
 
 
 def _jsonschema_rs_build() -> bytes:
-    """The jsonschema-rs that is (or would be) imported, told apart without importing it:
-    its files' names, sizes and times."""
+    """The jsonschema-rs that is (or would be) imported, told apart without importing it."""
     module = sys.modules.get("jsonschema_rs")
     if module is not None and module.__file__:
         location = os.path.dirname(module.__file__)
     else:
         location = next((found for entry in sys.path
                          if os.path.isdir(found := os.path.join(entry or ".", "jsonschema_rs"))), "")
-    if not location:
-        return b""
+    return _files_stated(location) if location else b""
+
+
+def _files_stated(folder: str, suffix: str = "") -> bytes:
+    """The files of a folder (those ending in `suffix`) told apart by name, size and time of
+    change, as Python tells a module's source from the bytecode it compiled before: read
+    instead, the loader's own source would cost more than the rest of the key."""
     entries = []
-    with os.scandir(location) as listing:
+    with os.scandir(folder) as listing:
         for entry in listing:
-            status = entry.stat()
-            entries.append(f"{entry.name} {status.st_size} {status.st_mtime_ns}")
+            if entry.name.endswith(suffix) and entry.is_file():
+                status = entry.stat()
+                entries.append(f"{entry.name} {status.st_size} {status.st_mtime_ns}")
     return "\n".join(sorted(entries)).encode()
 
 

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, NamedTuple
-from urllib.parse import urldefrag
+from typing import Any
 
 from registry.base import pointers
-from registry.base.frozen import Compared, Frozen
+from registry.base.frozen import Compared, Frozen, record
 from registry.schema.keywords import KEYWORDS, KeywordUse
-from registry.schema.tree import Offering, Registry, derived
+from registry.schema.tree import Offering, Registry, derived, reference_target
 
 NO_DEFAULT = object()
 
 
-class SchemaPart(NamedTuple):
+@record
+class SchemaPart:
     """One of the schemas that apply together at one place of the payload: the schema itself,
     what its `$ref` names, an `allOf` member."""
 
@@ -70,7 +70,8 @@ class Parameter(Compared):
         return self.schema.get("x-ignored")
 
 
-class KeywordGroup(NamedTuple):
+@record
+class KeywordGroup:
     """The uses of rule keywords that sit at one location, so the engine looks it up once."""
 
     tokens: tuple[str, ...]
@@ -159,7 +160,7 @@ class _Walker:
         if isinstance(ref, str):
             target_uri, target = self.registry.resolve(uri, ref)
             if target_uri not in seen:
-                more, seen = self.parts(target, urldefrag(target_uri)[0], seen | {target_uri})
+                more, seen = self.parts(target, reference_target(uri, ref)[1], seen | {target_uri})
                 found += more
         for member in schema.get("allOf", ()):
             more, seen = self.parts(member, uri, seen)

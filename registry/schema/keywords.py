@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 from registry.base import catalog
 from registry.base.catalog import Rule
+from registry.base.frozen import record
 
 
-class KeywordUse(NamedTuple):
+@record
+class KeywordUse:
     """One use of a rule keyword in a schema: the payload location it applies to and its argument."""
 
     keyword: str

@@ -29,8 +29,8 @@ def sources_of(registry: Registry, uri: str) -> dict[str, str]:
     return found
 
 
-_URL = re.compile(r"https?://[^\s,;()]+")
-_STORED_COPY = re.compile(r"stored copy of ([\w.-]+)")
+_URL = r"https?://[^\s,;()]+"
+_STORED_COPY = r"stored copy of ([\w.-]+)"  # both compiled by `re` on first use
 
 
 def openable(registry: Registry, uri: str, text: str) -> str:
@@ -54,10 +54,10 @@ def openable(registry: Registry, uri: str, text: str) -> str:
 
 def _where(sources: dict[str, str], key: str, seen: frozenset[str] = frozenset()) -> str:
     citation = sources.get(key, key)
-    copy = _STORED_COPY.search(citation)
+    copy = re.search(_STORED_COPY, citation)
     if copy and copy.group(1) in sources and copy.group(1) not in seen:
         return _where(sources, copy.group(1), seen | {key})
-    url = _URL.search(citation)
+    url = re.search(_URL, citation)
     if url:
         return url.group(0).rstrip(".")
     # `seeds/003_….txt — sync.so Lipsync models page (…)`: a stored copy that does not ship; its title does

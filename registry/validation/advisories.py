@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any
 
 from registry.base import pointers
 from registry.base.catalog import rule
 from registry.base.findings import Finding
+from registry.base.frozen import record
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
 from registry.schema.sources import openable
 from registry.schema.tree import Registry
@@ -21,18 +22,21 @@ from registry.base.text import code as _code
 from registry.base.text import show_json_value
 
 
-class DefaultDifference(NamedTuple):
+@record
+class DefaultDifference:
     concept: str
     parameter: Parameter  # this offering's parameter for the concept
     others: tuple[tuple[str, Any], ...]  # (offering id, its default) where it differs
 
 
-class IgnoredParameter(NamedTuple):
+@record
+class IgnoredParameter:
     parameter: Parameter
     reason: str  # why the model ignores it, citing sources a user can open
 
 
-class UnsetDefault(NamedTuple):
+@record
+class UnsetDefault:
     """A concept whose default differs between providers: the warning when none of the
     places that set it is in the payload."""
 
@@ -40,7 +44,8 @@ class UnsetDefault(NamedTuple):
     warning: Finding
 
 
-class AdvisoryPlan(NamedTuple):
+@record
+class AdvisoryPlan:
     """What the advisories look for in every payload of one offering, worked out once."""
 
     ignored: tuple[IgnoredParameter, ...]

@@ -16,11 +16,12 @@ envelope.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
 from registry.base import pointers
 from registry.base.catalog import rule
 from registry.base.findings import Finding
+from registry.base.frozen import record
 from registry.base.text import code
 from registry.validation.structural import show
 
@@ -38,7 +39,8 @@ class _Nothing:
 NOTHING = _Nothing()
 
 
-class Part(NamedTuple):
+@record
+class Part:
     """One payload of a request body and where it sits in the body."""
 
     prefix: str  # the payload's pointer in the body ("" when the body is the payload)

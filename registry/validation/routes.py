@@ -17,12 +17,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from registry.base import pointers
 from registry.base.catalog import rule
 from registry.base.findings import Finding
+from registry.base.frozen import record
 from registry.base.text import shortened
 from registry.base.suggest import closest
 from registry.schema.tree import Offering, Registry, derived
@@ -30,7 +31,8 @@ from registry.schema.tree import Offering, Registry, derived
 MODEL_ID = "{model-id}"
 
 
-class Route(NamedTuple):
+@record
+class Route:
     """One offering's `x-route`, with `{model-id}` written out."""
 
     offering: Offering
@@ -54,7 +56,8 @@ class Route(NamedTuple):
         return any(version.startswith(known) for known in self.versions)
 
 
-class Url(NamedTuple):
+@record
+class Url:
     method: str
     host: str
     path: str
@@ -62,17 +65,20 @@ class Url(NamedTuple):
     shown: str  # how findings name the request: method, host and path, shortened
 
 
-class Routed(NamedTuple):
+@record
+class Routed:
     url: Url
     routes: tuple[Route, ...]
     chosen_by: str  # "path" | "version" | "mapping": for the messages
 
 
-class Ignored(NamedTuple):
+@record
+class Ignored:
     url: Url
 
 
-class Unknown(NamedTuple):
+@record
+class Unknown:
     url: Url
     finding: Finding
 

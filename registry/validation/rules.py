@@ -11,24 +11,27 @@ registry/validation/keywords/common.py).
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from registry.base import pointers
 from registry.base.findings import Finding, Listing
+from registry.base.frozen import record
 from registry.schema.index import index_of
 from registry.schema.tree import Registry, derived
 from registry.validation.keywords import KEYWORDS
 from registry.validation.keywords.common import Check, Quiet, Reached, Tokens
 
 
-class KeywordChecks(NamedTuple):
+@record
+class KeywordChecks:
     """The prepared checks of the rule keywords that sit at one location of the payload."""
 
     tokens: Tokens
     checks: tuple[Check, ...]
 
 
-class KeywordPlan(NamedTuple):
+@record
+class KeywordPlan:
     """An offering's rule keywords prepared into checks, grouped by location, and the
     locations read together (registry.base.pointers.reader)."""
 

@@ -16,11 +16,12 @@ import functools
 import json
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from registry.base import pointers
 from registry.base.catalog import rule
 from registry.base.findings import Finding, Listing
+from registry.base.frozen import record
 from registry.base.text import code as _code
 from registry.base.text import shortened
 from registry.schema.patterns import matches
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
 
 
-class UnknownAdvice(NamedTuple):
+@record
+class UnknownAdvice:
     """What to say about an unknown property: the hint, and where the offering takes the
     parameters the property holds (or is), when it is one placed at the wrong level."""
 
@@ -196,7 +198,8 @@ _ENGINE_KEYWORDS = frozenset({
 _FOREIGN_APPLICATORS = frozenset({"propertyNames", "not", "contains", "unevaluatedItems"})
 
 
-class _EngineError(NamedTuple):
+@record
+class _EngineError:
     """One jsonschema-rs error in the shape of jsonschema's ValidationError, as far as the
     explainer reads it: the keyword, its value and schema, the payload value and its path,
     and for `oneOf`/`anyOf` the errors of every branch."""

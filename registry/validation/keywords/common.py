@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from registry.base import pointers
 from registry.base.findings import Finding, Listing
+from registry.base.frozen import record
 from registry.base.text import shortened
 
 Tokens = tuple[str, ...]
@@ -68,7 +69,8 @@ def quieted(quiet: Quiet, findings: Check, reads: Sequence[Tokens] = ()) -> Chec
     return check
 
 
-class PatternGroups(NamedTuple):
+@record
+class PatternGroups:
     """A keyword argument that is a list of groups of patterns, parsed once."""
 
     groups: list[tuple[list[str], list[Tokens]]]  # each group as written, and its patterns parsed

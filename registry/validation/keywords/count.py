@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from registry.base import pointers
 from registry.base.catalog import Rule
 from registry.base.findings import Finding, Listing, Severity
+from registry.base.frozen import record
 from registry.base.text import code
 from registry.schema.keywords import Keyword, KeywordUse
 from registry.validation.keywords.common import POINTER_PATTERN, Check, Reached, Tokens, quieted, read_each
 
 
-class _Counted(NamedTuple):
+@record
+class _Counted:
     """One entry of an `x-count` argument, unpacked once. Its patterns are places among
     those the check reads together, and what it counts (kinds at a field of the items of
     the arrays at a pattern) a place among the tallies the check makes: the entries of one
@@ -34,7 +36,8 @@ class _Counted(NamedTuple):
         return (self.when is None or present[self.when]) and (self.unless is None or not present[self.unless])
 
 
-class _Tally(NamedTuple):
+@record
+class _Tally:
     where: int  # the arrays
     field: str
     accepted: frozenset[Any]  # the kinds counted
