@@ -12,6 +12,7 @@ workers is closed, and nothing is left to clean up.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -28,6 +29,11 @@ def run(arguments: list[str]) -> None:
     options = _parsed(arguments)
     if options is None:
         return
+    # The modules imported, the registry and the offerings compiled live to the end of the
+    # run: frozen once made, the garbage collector never scans them again (~3 ms of the run
+    # on one file went to scanning them, again and again, while they were made).
+    gc.freeze()
+    gc.disable()
     try:
         code = _validate(**options)
     except BrokenPipeError:
@@ -35,6 +41,8 @@ def run(arguments: list[str]) -> None:
     except KeyboardInterrupt:
         print("\nAborted!", file=sys.stderr)  # as click says it
         _exit(1)
+    finally:
+        gc.enable()
     if code is not None:
         _exit(code)
 
@@ -118,6 +126,8 @@ def _validate(files: list[str], offering: str | None, output_format: str, fail_o
 
     from registry.cli.validating import check_and_report, reporter_for
 
+    gc.freeze()  # the registry, as the modules were: what payloads leave behind is what there is to collect
+    gc.enable()
     reporter = reporter_for(output_format, color, quiet, sys.stdout)
     return check_and_report(expanded, chosen.__getitem__, registry, reporter, None, fail_on,
                             jobs or default_jobs(), modelines=offering is None)

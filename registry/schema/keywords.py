@@ -15,7 +15,6 @@ imports capreg's own.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -70,6 +69,8 @@ def meta_schema(base: dict[str, Any]) -> dict[str, Any]:
     """capreg's meta-schema for offering files: `base` (schemas/meta/offering.schema.json,
     which holds everything but the rule keywords) with the argument schema of every keyword
     allowed in every subschema."""
+    import copy  # loading checks a tree with it; a tree proven before (registry.schema.cache) is not
+
     composed = copy.deepcopy(base)
     allowed = composed["$defs"]["subschema"]["properties"]
     allowed.update({name: copy.deepcopy(keyword.argument_schema) for name, keyword in KEYWORDS.items()})

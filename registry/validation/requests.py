@@ -5,7 +5,6 @@ for a Runware task, `/input/sync_mode` for a Replicate prediction)."""
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -119,6 +118,8 @@ def with_explicit_defaults(body: Any, parts: tuple[tuple[str, Report], ...],
     behaves the same wherever it goes; each write is a `default-made-explicit` finding in
     place of the warning. A payload with errors, or one a write would make invalid, is left
     as it is. `parts` are checked_parts' (pointer in the body, report) pairs."""
+    import copy  # the guard's alone
+
     registry = registry or default_registry()
     written = copy.deepcopy(body)
     reports = tuple(_write_defaults(registry, written, report, prefix) for prefix, report in parts)
@@ -132,6 +133,8 @@ def _write_defaults(registry: Registry, body: Any, report: Report, prefix: str) 
     if not unset or not report.ok or report.offering is None:
         return report
     differences = {d.parameter.pattern: d for d in advisories.default_differences(registry, report.offering)}
+    import copy
+
     payload = next(iter(pointers.values(body, pointers.parse(prefix))), None) if prefix else body
     trial = copy.deepcopy(payload)
     writes = []
