@@ -151,7 +151,7 @@ def _positions(payload: payloads.Payload, findings: tuple[Any, ...]) -> tuple[An
         return ()
     from registry.io.positions import locate_all
 
-    located = locate_all(payload.source, payload.syntax, [f.pointer for f in findings], payload.index)
+    located = locate_all(payload.source, payload.syntax, [f.pointer for f in findings], payload.index, payload.value)
     if payload.origin != 1:  # a JSONL line or one of several documents: its text starts further down
         located = [(payload.origin + p[0] - 1, p[1]) if p else None for p in located]
     return tuple(located)
