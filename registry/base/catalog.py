@@ -44,18 +44,28 @@ class Rule:
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
+def _by_family(table: dict[str, Rule]) -> dict[str, Rule]:
+    """The table ordered by family (in each, as written), as the rules page and the SARIF
+    rules table list the rules."""
+    return dict(sorted(table.items(), key=lambda item: FAMILIES.index(item[1].family)))
+
+
 def _by_id(rules: Iterable[Rule]) -> dict[str, Rule]:
     table: dict[str, Rule] = {}
     for entry in rules:
-        if entry.id in table:
-            raise ValueError(f"rule id {entry.id!r} is defined twice ({table[entry.id].family}, {entry.family})")
-        if entry.family not in FAMILIES:
-            raise ValueError(f"rule {entry.id!r}: unknown family {entry.family!r}")
-        table[entry.id] = entry
+        _put(table, entry)
     return table
 
 
-RULES: dict[str, Rule] = _by_id((
+def _put(table: dict[str, Rule], entry: Rule) -> None:
+    if entry.id in table:
+        raise ValueError(f"rule id {entry.id!r} is defined twice ({table[entry.id].family}, {entry.family})")
+    if entry.family not in FAMILIES:
+        raise ValueError(f"rule {entry.id!r}: unknown family {entry.family!r}")
+    table[entry.id] = entry
+
+
+RULES: dict[str, Rule] = _by_family(_by_id((
         # -- reading payload files ------------------------------------------------------
         Rule("file-unreadable", E, "input", "The file cannot be read (missing, a directory, no permission, too large).",
              "cannot read the file: {reason}"),
@@ -270,16 +280,18 @@ RULES: dict[str, Rule] = _by_id((
         Rule("upstream-acknowledgement-stale", W, "upstream",
              "An x-upstream acknowledgement matches no difference of any checked document.",
              "{offering}'s x-upstream acknowledges {acknowledged_rule} at {at}, but no checked document shows it"),
-))
+)))
 
 
 def add(entry: Rule) -> None:
     """Add a rule defined elsewhere: the rule of an `x-` keyword, which its class declares
     (registry.schema.keywords.register). The table stays ordered by family, so the rules
     page and the SARIF rules table list it with its kind."""
-    table = _by_id((*RULES.values(), entry))
-    RULES.clear()
-    RULES.update(sorted(table.items(), key=lambda item: FAMILIES.index(item[1].family)))
+    _put(RULES, entry)  # refuses an id given twice and an unknown family
+    rank = FAMILIES.index(entry.family)
+    later = [rule_id for rule_id, known in RULES.items() if FAMILIES.index(known.family) > rank]
+    for rule_id in later:  # moved behind the new rule, in their order
+        RULES[rule_id] = RULES.pop(rule_id)
 
 
 def rule(rule_id: str) -> Rule:
