@@ -42,11 +42,11 @@ BATCHES_IN_FLIGHT_PER_WORKER = 3
 _worker_registry: Registry | None = None  # set before the workers fork, inherited by them
 
 
-_GLOB_MAGIC = frozenset("*?[")  # what glob.has_magic looks for
 # The suffixes a directory is searched for, as capreg reads them (any case).
 PAYLOAD_SUFFIXES = (*payloads.JSON_SUFFIXES, *payloads.JSONL_SUFFIXES, *payloads.YAML_SUFFIXES)
 # Besides hidden ones (.git, .venv …): folders of installed packages, never payloads of one's own.
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "__pycache__"})
+_GLOB_MAGIC = frozenset("*?[")  # what glob.has_magic looks for
 
 
 @record

@@ -66,7 +66,7 @@ def _searched(text: str, wanted: list[Tokens], document: Any) -> list[int] | Non
             continue
         quoted = f'"{key}"'
         at = text.find(quoted)
-        if text.find(quoted, at + 1) != -1:
+        if at == -1 or text.find(quoted, at + 1) != -1:
             return None
         found.append(at)
     return found

@@ -252,7 +252,7 @@ class Registry(Frozen):  # one per load: identity is equality, and it hashes
     def documents_for(self, offering: Offering) -> dict[str, Any]:
         """The offering's schema and every document its `$ref`s reach: all an engine needs
         (compiling only these keeps `capreg validate` on one file quick)."""
-        reached = _reachable(functools.partial(document_links, self), offering.uri)
+        reached = _reachable(functools.partial(_document_links, self), offering.uri)
         return {uri: self.documents[uri] for uri in reached}
 
     # -- references ---------------------------------------------------------------------
@@ -577,7 +577,7 @@ def _folder(tree: Tree, uri: str) -> str:
 
 @derived
 @derived
-def document_links(registry: Registry, uri: str) -> frozenset[str]:
+def _document_links(registry: Registry, uri: str) -> frozenset[str]:
     """The documents the reference keywords of the document `uri` name (none for a file not
     loaded): every offering compiled lists the common documents it reaches, each walked once."""
     document = registry.documents.get(uri)
