@@ -82,10 +82,12 @@ class Finding(Frozen):
         return (f"{type(self).__qualname__}(rule={self.rule!r}, severity={self.severity!r}, pointer={self.pointer!r}, "
                 f"message={self.message!r}, hint={self.hint!r}, ctx={self.ctx!r}, omitted={self.omitted!r})")
 
-    def __replace__(self, **changes: Any) -> Finding:
-        """The same finding with `changes` (copy.replace, dataclasses.replace)."""
+    def replaced(self, **changes: Any) -> Finding:
+        """The same finding with `changes`."""
         return Finding(**{"rule": self.rule, "severity": self.severity, "pointer": self.pointer, "message": self.message,
                           "hint": self.hint, "ctx": self.ctx, "omitted": self.omitted, **changes})
+
+    __replace__ = replaced  # copy.replace, dataclasses.replace
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A read-only mapping does not pickle; findings cross to and from worker processes.
@@ -153,7 +155,7 @@ class Listing:
             finding = closed[position]
             more = omitted.pop(finding.rule, 0)
             if more:
-                closed[position] = finding.__replace__(
+                closed[position] = finding.replaced(
                     omitted=more,
                     message=f"{finding.message} (and {more:,} more `{finding.rule}` findings in this payload, not listed)")
         return closed

@@ -72,7 +72,7 @@ def _part_report(registry: Registry, resolution: routes.Routed, part: envelopes.
     if part.payload is envelopes.NOTHING:
         return Report(chosen.offering.id, (*on_url, *part.findings))
     report = validate(part.payload, chosen.offering.id, registry=registry)
-    inner = tuple(f.__replace__(pointer=part.prefix + f.pointer) for f in report.findings)
+    inner = tuple(f.replaced(pointer=part.prefix + f.pointer) for f in report.findings)
     return Report(report.offering, (*on_url, *part.findings, *inner))
 
 
@@ -154,7 +154,7 @@ def _write_defaults(registry: Registry, body: Any, report: Report, prefix: str) 
     # An ok report carries no finding about the envelope or the URL (those are errors), so
     # the payload's own findings after the writes are the whole report.
     made = tuple(_made_explicit(report.offering, prefix, difference) for _, difference in writes)
-    inner = tuple(f.__replace__(pointer=prefix + f.pointer) for f in checked.findings)
+    inner = tuple(f.replaced(pointer=prefix + f.pointer) for f in checked.findings)
     return Report(report.offering, (*made, *inner))
 
 
@@ -230,4 +230,4 @@ def _offering_by_version(registry: Registry, body: Any) -> str | None:
 def _prefixed(prefix: str, report: Report) -> Report:
     if not prefix:
         return report
-    return Report(report.offering, tuple(f.__replace__(pointer=prefix + f.pointer) for f in report.findings))
+    return Report(report.offering, tuple(f.replaced(pointer=prefix + f.pointer) for f in report.findings))

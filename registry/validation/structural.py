@@ -167,7 +167,7 @@ def schema_findings(offering: Offering, fast: Any, detailed: Callable[[], Any] |
                 explainer.explain(errors[:EXPLAINED_ERRORS])
                 findings = explainer.listing.close(explainer.found)
                 if len(errors) > EXPLAINED_ERRORS and findings:
-                    findings[-1] = findings[-1].__replace__(message=(
+                    findings[-1] = findings[-1].replaced(message=(
                         f"{findings[-1].message} (capreg stopped after the first {EXPLAINED_ERRORS:,} "
                         "schema errors of this payload; there are more)"))
             except Exception:  # noqa: BLE001 - e.g. deep nesting
