@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from registry.base import pointers
+from registry.io import positions
 from registry.io.positions import locate_all
 
 from .conftest import ROOT
@@ -70,3 +71,16 @@ def test_generated_documents_in_any_layout_are_placed_as_the_walk_places_them(do
     wanted = data.draw(st.lists(st.sampled_from(list(every_pointer(document))), min_size=1, max_size=4))
     searched, walked = searched_and_walked(text, wanted)
     assert searched == walked
+
+
+def test_a_long_text_with_many_findings_is_walked_once_rather_than_searched_for_each():
+    # each search reads the whole text: 1,000 findings in a megabyte would read a gigabyte
+    document = {f"key{number:06}": number for number in range(50_000)}
+    text = json.dumps(document)
+    wanted = [pointers.parse(f"/key{number:06}") for number in range(0, 50_000, 50)]
+    assert positions._searched(text, wanted, document) is None
+    assert positions._searched(text, wanted[:1], document) is None  # one search of ~1 MB is no quicker
+    small = {"a": {"b": 1}}
+    assert positions._searched(json.dumps(small), [("a", "b")], small) == [7]  # the quote that opens "b"
+    pointer_list = [pointers.to_pointer(tokens) for tokens in wanted]
+    assert locate_all(text, "json", pointer_list, document=document) == locate_all(text, "json", pointer_list)

@@ -42,14 +42,23 @@ def locate_all(source: str, syntax: str, pointer_list: list[str], document_index
     return _line_columns(source, [_deepest(offsets, tokens) for tokens in wanted])
 
 
+# Characters the searches of one payload may read: ~30 µs of str.find, about what the walk
+# takes over a text of a few kilobytes (a payload's size).
+_SEARCH_BUDGET = 1 << 18
+
+
 def _searched(text: str, wanted: list[Tokens], document: Any) -> list[int] | None:
     """The offset of each pointer's deepest member in the JSON text, found with str.find: the
     member is looked up in the parsed document, and its key's quoted name occurs once in the
     text, so that occurrence is the key (without a backslash in the text, every quote opens
     or closes a string, and a quoted name is a whole string). None as soon as a pointer passes
     an array item or its key occurs more than once: the walk then finds them all. A
-    member of a payload's settings takes ~3 µs so, ~11 µs by the walk."""
-    if "\\" in text:
+    member of a payload's settings takes ~3 µs so, ~11 µs by the walk.
+
+    Each pointer costs a search of the whole text, the walk one pass for all of them that
+    stops once they are found: past _SEARCH_BUDGET characters (a long text, many findings)
+    the walk is the quicker, and the search is not tried."""
+    if len(text) * len(wanted) > _SEARCH_BUDGET or "\\" in text:
         return None
     found = []
     for tokens in wanted:
