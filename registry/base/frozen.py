@@ -3,7 +3,7 @@
 `dataclasses` imports inspect, ast and tokenize, and creating a dataclass costs half a
 millisecond; `typing.NamedTuple` costs ~180 µs a class, half of it compiling each field's
 annotation (a string, under `from __future__ import annotations`) to check it is a type.
-The ~25 classes `capreg validate` imports paid 4 ms of a new process's start-up
+The 23 records `capreg validate` imports paid 4 ms of a new process's start-up
 (`capreg validate` on one file, a service's first payload) that way. Records are
 `@record` classes instead: the same namedtuples, made without the check. The few public
 classes that used to be dataclasses build themselves with object.__setattr__ in __init__
