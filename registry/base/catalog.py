@@ -288,10 +288,9 @@ def add(entry: Rule) -> None:
     (registry.schema.keywords.register). The table stays ordered by family, so the rules
     page and the SARIF rules table list it with its kind."""
     _put(RULES, entry)  # refuses an id given twice and an unknown family
-    rank = FAMILIES.index(entry.family)
-    later = [rule_id for rule_id, known in RULES.items() if FAMILIES.index(known.family) > rank]
-    for rule_id in later:  # moved behind the new rule, in their order
-        RULES[rule_id] = RULES.pop(rule_id)
+    ordered = _by_family(RULES)
+    RULES.clear()
+    RULES.update(ordered)
 
 
 def rule(rule_id: str) -> Rule:

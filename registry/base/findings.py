@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from registry.base.frozen import DataclassFields, Frozen
+from registry.base.frozen import Compared, DataclassFields
 
 # A payload can break one rule a hundred thousand times (every segment out of order): the
 # first findings say all there is to say, and building the rest would cost time and memory
@@ -33,7 +33,7 @@ _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 _NO_CTX: Mapping[str, Any] = MappingProxyType({})  # read-only: every finding without values may share it
 
 
-class Finding(Frozen):
+class Finding(Compared):
     """One thing capreg says about a payload, a comparison, a change, a translation, a
     schema file or a plan.
 
@@ -67,13 +67,8 @@ class Finding(Frozen):
         _SET_CTX(self, ctx if isinstance(ctx, MappingProxyType) else MappingProxyType(dict(ctx)))
         _SET_OMITTED(self, omitted)
 
-    def _fields(self) -> tuple[Any, ...]:
+    def _compared(self) -> tuple[Any, ...]:
         return self.rule, self.severity, self.pointer, self.message, self.hint, self.ctx, self.omitted
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._fields() == other._fields()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
         return hash((self.rule, self.severity, self.pointer, self.message, self.hint, self.omitted))  # not ctx
@@ -161,7 +156,7 @@ class Listing:
         return closed
 
 
-class Report(Frozen):
+class Report(Compared):
     """The findings for one payload, and the offering it was checked against."""
 
     __slots__ = __match_args__ = ("offering", "findings")
@@ -172,13 +167,8 @@ class Report(Frozen):
         object.__setattr__(self, "offering", offering)
         object.__setattr__(self, "findings", findings)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.offering, self.findings) == (other.offering, other.findings)  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((self.offering, self.findings))
+    def _compared(self) -> tuple[Any, ...]:
+        return self.offering, self.findings
 
     def __repr__(self) -> str:
         return f"{type(self).__qualname__}(offering={self.offering!r}, findings={self.findings!r})"

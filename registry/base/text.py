@@ -40,9 +40,9 @@ def integral_floats_as_integers(value: Any) -> Any:
     return value
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """`1 change`, `2 changes`, `1,000 changes`; `nouns` where adding an `s` is wrong."""
-    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
+def plural(count: int, noun: str) -> str:
+    """`1 change`, `2 changes`, `1,000 changes`."""
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
 
 
 def bound(value: Any) -> str:

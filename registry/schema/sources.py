@@ -9,17 +9,34 @@ once, and an offering's sources are its own and those of every file it reaches b
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from registry.base.catalog import rule
 from registry.base.findings import Finding
-from registry.schema.tree import Registry, subschemas
+from registry.schema.tree import Registry, derived, subschemas
 
 
 def sources_of(registry: Registry, uri: str) -> dict[str, str]:
     """The sources a document relies on: its own `x-sources`, then those its `$ref`s reach
     and the reached definitions cite (a shared file's other citations are not its sources)."""
+    return dict(_citations(registry, uri)[0])
+
+
+@derived
+def _citations(registry: Registry, uri: str) -> tuple[Mapping[str, str], re.Pattern[str] | None]:
+    """The document's sources (read-only) and the pattern of their keys, worked out once:
+    an offering cites them in the note of every parameter it ignores."""
+    sources = _sources(registry, uri)
+    if not sources:
+        return MappingProxyType(sources), None
+    keys = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(sources, key=len, reverse=True)) + r")\b")
+    return MappingProxyType(sources), keys
+
+
+def _sources(registry: Registry, uri: str) -> dict[str, str]:
     own = _defined(registry.documents[uri])
     cited = _cited_through_refs(registry, uri)
     found = dict(own)
@@ -37,10 +54,9 @@ def openable(registry: Registry, uri: str, text: str) -> str:
     """`text` with each source key it cites (`seed-003`, `S5d`) replaced by what a user can
     open: the URL of the source, or its title when it has none. A key means nothing outside
     the schema file, and some name stored copies that do not ship with capreg."""
-    sources = sources_of(registry, uri)
-    if not sources:
+    sources, keys = _citations(registry, uri)
+    if keys is None:
         return text
-    keys = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(sources, key=len, reverse=True)) + r")\b")
 
     def cited(match: re.Match[str]) -> str:
         run = [k for k in re.split(r"[/,; ]+", match.group(0).replace("–", " ")) if k]
@@ -52,7 +68,7 @@ def openable(registry: Registry, uri: str, text: str) -> str:
     return re.sub(rf"{keys.pattern}(?:\s*[/,–]\s*{keys.pattern})*", cited, text)
 
 
-def _where(sources: dict[str, str], key: str, seen: frozenset[str] = frozenset()) -> str:
+def _where(sources: Mapping[str, str], key: str, seen: frozenset[str] = frozenset()) -> str:
     citation = sources.get(key, key)
     copy = re.search(_STORED_COPY, citation)
     if copy and copy.group(1) in sources and copy.group(1) not in seen:

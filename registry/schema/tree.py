@@ -576,18 +576,20 @@ def _folder(tree: Tree, uri: str) -> str:
 
 
 @derived
-@derived
 def _document_links(registry: Registry, uri: str) -> frozenset[str]:
     """The documents the reference keywords of the document `uri` name (none for a file not
     loaded): every offering compiled lists the common documents it reaches, each walked once."""
     document = registry.documents.get(uri)
-    return frozenset() if document is None else _links({uri: document})[uri]
+    return frozenset() if document is None else _named_documents(uri, document)
 
 
 def _links(documents: Mapping[str, Any]) -> dict[str, frozenset[str]]:
     """uri -> the documents its reference keywords name."""
-    return {uri: frozenset(reference_target(uri, ref)[1] for ref in _refs_in(document))
-            for uri, document in documents.items()}
+    return {uri: _named_documents(uri, document) for uri, document in documents.items()}
+
+
+def _named_documents(uri: str, document: Any) -> frozenset[str]:
+    return frozenset(reference_target(uri, ref)[1] for ref in _refs_in(document))
 
 
 @functools.lru_cache(maxsize=4096)
