@@ -159,6 +159,11 @@ class Offering(Compared):
     def _compared(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__[:-1])
 
+    @property
+    def model_ids(self) -> tuple[str, ...]:
+        """The model id and its aliases: each one names this offering in a payload."""
+        return (self.model_id, *self.model_id_aliases)
+
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__[:-1])
         return f"{type(self).__qualname__}({shown})"

@@ -17,7 +17,7 @@ from registry.base.findings import Finding
 from registry.base.frozen import record
 from registry.schema.index import NO_DEFAULT, OfferingIndex, Parameter, index_of
 from registry.schema.sources import openable
-from registry.schema.tree import Registry
+from registry.schema.tree import Registry, derived
 from registry.base.text import code as _code
 from registry.base.text import show_json_value
 
@@ -111,7 +111,8 @@ def primary(index: OfferingIndex, concept: str) -> Parameter | None:
     return next((p for p in index.by_concept(concept) if "*" not in p.tokens and p.variant is None), None)
 
 
-def default_differences(registry: Registry, offering_id: str) -> list[DefaultDifference]:
+@derived
+def default_differences(registry: Registry, offering_id: str) -> tuple[DefaultDifference, ...]:
     """Concepts whose documented default here differs from a documented default elsewhere."""
     index = index_of(registry, offering_id)
     siblings = [index_of(registry, o.id) for o in registry.offerings_of(index.offering.model) if o.id != offering_id]
@@ -129,4 +130,4 @@ def default_differences(registry: Registry, offering_id: str) -> list[DefaultDif
         )
         if others:
             found.append(DefaultDifference(concept, own, others))
-    return found
+    return tuple(found)

@@ -83,8 +83,7 @@ class CompiledOffering(Frozen):  # one per offering: identity is equality, and i
                                           payload, self._unknown_advice, documents=self.registry.documents,
                                           rejected=rejected)
 
-    def _unknown_advice(self, offering: Offering, path: pointers.Path, name: str,
-                        value: Any) -> structural.UnknownAdvice | None:
+    def _unknown_advice(self, name: str, value: Any) -> structural.UnknownAdvice | None:
         """An unknown property that this offering takes at another place (`syncMode` one level
         too high), or that is another provider's name for a concept: where it belongs. An
         object holding such parameters (Runware's `providerSettings.sync` on an offering that
@@ -95,13 +94,13 @@ class CompiledOffering(Frozen):  # one per offering: identity is equality, and i
             if home.name != name:
                 return structural.UnknownAdvice(
                     f"`{name}` is how other providers name {home.concept.replace('_', ' ') if home.concept else 'it'}; "
-                    f"{offering.id} calls it `{home.name}` at {home.pattern}", (home.pattern,))
+                    f"{self.offering.id} calls it `{home.name}` at {home.pattern}", (home.pattern,))
             return structural.UnknownAdvice(f"move it to `{home.pattern}`", (home.pattern,))
         moves = _nested_homes(placed, value)
         if not moves:
             return None
         listed = ", ".join(f"`{member}` to `{parameter.pattern}`" for member, parameter in moves)
-        return structural.UnknownAdvice(f"{offering.id} takes what this holds at other places: move {listed}",
+        return structural.UnknownAdvice(f"{self.offering.id} takes what this holds at other places: move {listed}",
                                         tuple(dict.fromkeys(parameter.pattern for _, parameter in moves)))
 
 

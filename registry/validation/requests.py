@@ -72,8 +72,7 @@ def _part_report(registry: Registry, resolution: routes.Routed, part: envelopes.
     if part.payload is envelopes.NOTHING:
         return Report(chosen.offering.id, (*on_url, *part.findings))
     report = validate(part.payload, chosen.offering.id, registry=registry)
-    inner = tuple(f.replaced(pointer=part.prefix + f.pointer) for f in report.findings)
-    return Report(report.offering, (*on_url, *part.findings, *inner))
+    return Report(report.offering, (*on_url, *part.findings, *_prefixed(part.prefix, report).findings))
 
 
 def _offering_of(resolution: routes.Routed, part: envelopes.Part) -> routes.Route | Finding:
@@ -90,7 +89,7 @@ def _offering_of(resolution: routes.Routed, part: envelopes.Part) -> routes.Rout
     if len(named) == 1:
         return named[0]
     where = part.prefix + pointer
-    known = sorted({m for r in candidates for m in (r.offering.model_id, *r.offering.model_id_aliases)})
+    known = sorted({m for r in candidates for m in r.offering.model_ids})
     suggestion = closest(model_id, known) if isinstance(model_id, str) else None
     hint = f"did you mean {json.dumps(suggestion)}?" if suggestion else None
     if len(named) > 1:
@@ -118,6 +117,8 @@ def with_explicit_defaults(body: Any, parts: tuple[tuple[str, Report], ...],
     behaves the same wherever it goes; each write is a `default-made-explicit` finding in
     place of the warning. A payload with errors, or one a write would make invalid, is left
     as it is. `parts` are checked_parts' (pointer in the body, report) pairs."""
+    if not any(f.rule == "implicit-default" for _, report in parts for f in report.findings):
+        return body, tuple(report for _, report in parts)  # nothing to write: no copy of the body
     import copy  # the guard's alone
 
     registry = registry or default_registry()
@@ -154,8 +155,7 @@ def _write_defaults(registry: Registry, body: Any, report: Report, prefix: str) 
     # An ok report carries no finding about the envelope or the URL (those are errors), so
     # the payload's own findings after the writes are the whole report.
     made = tuple(_made_explicit(report.offering, prefix, difference) for _, difference in writes)
-    inner = tuple(f.replaced(pointer=prefix + f.pointer) for f in checked.findings)
-    return Report(report.offering, (*made, *inner))
+    return Report(report.offering, (*made, *_prefixed(prefix, checked).findings))
 
 
 def _made_explicit(offering_id: str, prefix: str, difference: advisories.DefaultDifference) -> Finding:

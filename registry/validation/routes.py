@@ -50,7 +50,7 @@ class Route:
     query: tuple[tuple[str, str], ...]  # query parameter -> the format its value must have
 
     def names(self, model_id: Any) -> bool:
-        return model_id in (self.offering.model_id, *self.offering.model_id_aliases)
+        return model_id in self.offering.model_ids
 
     def has_version(self, version: str) -> bool:
         return any(version.startswith(known) for known in self.versions)
@@ -182,11 +182,10 @@ def all_routes(registry: Registry) -> dict[str, Route]:
 
 
 def _route(offering: Offering, data: dict[str, Any]) -> Route:
-    ids = (offering.model_id, *offering.model_id_aliases)
     versions = data.get("versions", {})
     return Route(
         offering=offering, method=data["method"], hosts=frozenset(data["hosts"]), template=data["path"],
-        paths=tuple(dict.fromkeys(data["path"].replace(MODEL_ID, model_id).rstrip("/") or "/" for model_id in ids)),
+        paths=tuple(dict.fromkeys(data["path"].replace(MODEL_ID, model_id).rstrip("/") or "/" for model_id in offering.model_ids)),
         body=data.get("body"), envelope=data.get("envelope"),
         version_path=versions.get("path"), version_pointer=versions.get("pointer"), versions=tuple(versions.get("ids", ())),
         mapped=tuple(data.get("mapped", ())), ignored=tuple(data.get("ignore", ())),

@@ -42,8 +42,8 @@ class UnknownAdvice:
     belongs_at: tuple[str, ...] = ()  # pointer patterns of the parameters it should be moved to
 
 
-# Advice about an unknown property, or None: (offering, path of its object, name, value) -> advice
-UnknownHint = Callable[[Offering, pointers.Path, str, Any], "UnknownAdvice | None"]
+# Advice about an unknown property of the offering's payload, or None: (name, value) -> advice
+UnknownHint = Callable[[str, Any], "UnknownAdvice | None"]
 
 
 def _refuse(uri: str) -> Any:
@@ -338,7 +338,7 @@ class _Explainer:
             if meant is not None:
                 hint, belongs_at = f"did you mean {_code(meant)}? (it is required)", ()
             else:
-                advice = self.unknown_hint(self.offering, path, name, instance[name])
+                advice = self.unknown_hint(name, instance[name])
                 hint, belongs_at = (advice.hint, advice.belongs_at) if advice is not None else (None, ())
             if hint is None:
                 allowed = tuple(schema.get("properties", {}))

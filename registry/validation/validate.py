@@ -200,6 +200,6 @@ def _detection_table(registry: Registry) -> dict[str, dict[str, list[Offering]]]
     for offering in registry.offerings.values():
         if offering.model_id_pointer is None:
             continue
-        for model_id in (offering.model_id, *offering.model_id_aliases):
+        for model_id in offering.model_ids:
             table.setdefault(offering.model_id_pointer, {}).setdefault(model_id, []).append(offering)
     return table

@@ -384,7 +384,7 @@ def _pairs(registry: Registry, document: Document, offering_id: str | None,
     offering becomes a finding."""
     if offering_id is not None:
         chosen = registry.offering(offering_id)
-        targets = [t for t in document.targets if t.model_id in (chosen.model_id, *chosen.model_id_aliases)]
+        targets = [t for t in document.targets if t.model_id in chosen.model_ids]
         if not targets and len(document.targets) == 1:
             targets = list(document.targets)
         if not targets:
@@ -406,7 +406,7 @@ def _pairs(registry: Registry, document: Document, offering_id: str | None,
 def _offerings_for(registry: Registry, target: Target) -> list[Offering]:
     same_provider = [o for o in registry.offerings.values() if o.provider == target.provider]
     if target.model_id is not None:
-        return [o for o in same_provider if target.model_id in (o.model_id, *o.model_id_aliases)]
+        return [o for o in same_provider if target.model_id in o.model_ids]
     # Replicate's version document does not name its model: the version recorded in x-upstream does.
     return [o for o in same_provider if target.version is not None
             and any(d.get("version") == target.version for d in provenance(o).get("documents", ()))]

@@ -26,7 +26,6 @@ class _Counted:
     tally: int  # the count in each array
     low: int | None
     high: int | None
-    where: int  # the arrays
     condition: str  # how the message says when it applies
     label: str  # how the message names what is counted
     unless_text: str | None  # the `unless` pattern as written, for the hint
@@ -87,7 +86,7 @@ class Count(Keyword):
             condition = f" when {code(when)} is given" if when else (f" without {code(unless)}" if unless else "")
             counting.append(_Counted(place(when) if when else None, place(unless) if unless else None,
                                      tallies.setdefault(_Tally(where, field, frozenset(accepted)), len(tallies)),
-                                     spec.get("min"), spec.get("max"), where, condition, spec["label"], unless))
+                                     spec.get("min"), spec.get("max"), condition, spec["label"], unless))
         tokens_at, tallied = list(patterns), list(tallies)
         limits_when: dict[tuple[bool, ...], tuple[_Limit, ...]] = {}  # see _limits
 
@@ -138,8 +137,8 @@ def _findings(counting: list[_Counted], tallied: list[_Tally], tokens_at: list[T
     for counted in counting:
         if not counted.applies(present):
             continue
-        low, high, where = counted.low, counted.high, counted.where
         tally = tallied[counted.tally]
+        low, high, where = counted.low, counted.high, tally.where
         for array in values[where]:
             if type(array) is not list:
                 continue
