@@ -75,7 +75,8 @@ def __getattr__(name: str) -> object:
         globals()[name] = validate_request  # found directly from then on
         return validate_request
     if name == "guard":
-        import registry.guard
+        with FORK_LOCK:  # it imports registry.validation.requests
+            import registry.guard
 
         return registry.guard
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -262,6 +265,25 @@ def test_ignore_and_select_rules_on_the_command_line_and_in_pyproject(tmp_path):
                                          '"p/*.json" = "fal/lipsync-2"\n', encoding="utf-8")
     configured = run("validate", "p/a.json", "--fail-on", "warning", cwd=root)
     assert (configured.exit_code, "implicit-default" in configured.output) == (0, False)
+
+
+@pytest.mark.parametrize("table, exit_code, shown", [
+    ('[tool.capreg]\nignore = ["advisory"]\n', 0, "p/a.json: ok (fal/lipsync-2)"),
+    ('[tool.capreg]\nselect = ["structur"]\n', 2, "[tool.capreg] select: 'structur' is not a rule id or family of "
+                                                 "`capreg validate`; did you mean 'structure'?"),
+])
+def test_the_console_command_takes_the_rules_of_pyproject_without_click(tmp_path, table, exit_code, shown):
+    # the click-free path (registry.cli.fast) reads them as the click command does; only a
+    # usage error is left to click
+    root = project(tmp_path, table + '[tool.capreg.offerings]\n"p/*.json" = "fal/lipsync-2"\n')
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "registry.cli", "validate", "p/a.json"],
+                          capture_output=True, text=True, cwd=root)
+    assert done.returncode == exit_code
+    assert shown in done.stdout + done.stderr
+    click_imported = re.search(r"\|\s+click$", done.stderr, re.MULTILINE) is not None  # python -X importtime
+    assert click_imported == bool(exit_code)
+    if not exit_code:
+        assert done.stdout == run("validate", "p/a.json", cwd=root).output
 
 
 @pytest.mark.parametrize("args, origin", [

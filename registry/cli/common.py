@@ -20,8 +20,8 @@ from typing import Any
 import click
 
 from registry.base.errors import ConfigError, RegistryError, UnknownOffering
-from registry.base.findings import Finding, Severity
-from registry.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, exit_code, fails  # noqa: F401 - every command takes them from here
+from registry.base.findings import Severity
+from registry.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, exit_code  # noqa: F401 - every command takes them from here
 
 
 
@@ -90,36 +90,3 @@ def mapped_offering(registry: Any, offering_map: Any, file: str) -> str | None:
     hint = f"did you mean {suggestion!r}?" if suggestion else "`capreg list` shows them all"
     raise click.UsageError(f"{offering_map.file}: [tool.capreg.offerings] maps {file} to {mapped!r}, "
                            f"which is not an offering; {hint}")
-
-
-# Where `--select`/`--ignore` names came from, for messages: the option, or pyproject.toml.
-RuleNames = tuple[tuple[str, ...], str]
-
-
-def rule_filter(selected: RuleNames | None, ignored: RuleNames | None) -> Callable[[Finding], bool]:
-    """Which findings `validate` reports: `--select`/`--ignore` (or `[tool.capreg]`), by rule id
-    or family, as linters do. Findings about reading the input are always reported. A name
-    capreg does not know is a usage error (exit 2), with a did-you-mean."""
-    from registry.base.catalog import RULES, VALIDATION_FAMILIES
-    from registry.base.suggest import closest
-
-    families = [f for f in VALIDATION_FAMILIES if f != "input"]
-    choices = {r.id: (r.id,) for r in RULES.values() if r.family in families}
-    choices.update({family: tuple(r.id for r in RULES.values() if r.family == family) for family in families})
-
-    def expand(names: RuleNames) -> set[str]:
-        listed, origin = names
-        ids: set[str] = set()
-        for name in listed:
-            if name not in choices:
-                suggestion = closest(name, list(choices))
-                hint = (f"did you mean {suggestion!r}?" if suggestion
-                        else "the rules page (generated/docs/rules.md) lists every rule id")
-                raise click.UsageError(f"{origin}: {name!r} is not a rule id or family of `capreg validate`; {hint}")
-            ids.update(choices[name])
-        return ids
-
-    chosen = None if selected is None else expand(selected)
-    dropped = set() if ignored is None else expand(ignored)
-    always = {r.id for r in RULES.values() if r.family == "input"}
-    return lambda f: f.rule in always or ((chosen is None or f.rule in chosen) and f.rule not in dropped)

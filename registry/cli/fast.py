@@ -5,9 +5,10 @@ It takes the common forms only: files, `-` for stdin, and the options --offering
 --fail-on, --color, -q/--quiet, --no-progress and -j/--jobs. Anything else (--help,
 --select, a global option, an option it does not know), a run that may show the progress
 bar (stderr is a terminal), and anything that would end in a usage message (an unknown
-offering, a broken tree, a bad pyproject.toml, a mapping to no offering) returns without a
-word, and the click command does it all as before: the output is the same either way. It also skips the interpreter's teardown: the output is flushed, the pool of
-workers is closed, and nothing is left to clean up.
+offering, a broken tree, a bad pyproject.toml or a rule name in it, a mapping to no
+offering) returns without a word, and the click command does it all as before: the output
+is the same either way. It also skips the interpreter's teardown: the output is flushed,
+the pool of workers is closed, and nothing is left to clean up.
 """
 
 from __future__ import annotations
@@ -112,8 +113,6 @@ def _validate(files: list[str], offering: str | None, output_format: str, fail_o
         return None
     if offering is not None and offering not in registry.offerings:
         return None
-    if config is not None and (config.select is not None or config.ignore):
-        return None  # unknown names in them are usage errors worded by the click command
     offering_map = None if offering or config is None else config.offerings
     expanded = expand(files)
     chosen: dict[str, str | None] = {}
@@ -124,12 +123,17 @@ def _validate(files: list[str], offering: str | None, output_format: str, fail_o
                 return None
             chosen[name] = mapped
 
-    from registry.cli.validating import check_and_report, reporter_for
+    from registry.cli.validating import UnknownRuleName, check_and_report, reporter_for, rule_filter, rule_names
 
+    try:
+        keep = rule_filter(rule_names((), "--select", config and (config.select, config.file)),
+                           rule_names((), "--ignore", config and (config.ignore, config.file)))
+    except UnknownRuleName:
+        return None  # a usage error, worded by the click command
     gc.freeze()  # the registry, as the modules were: what payloads leave behind is what there is to collect
     gc.enable()
     reporter = reporter_for(output_format, color, quiet, sys.stdout)
-    return check_and_report(expanded, chosen.__getitem__, registry, reporter, None, fail_on,
+    return check_and_report(expanded, chosen.__getitem__, registry, reporter, keep, fail_on,
                             jobs or default_jobs(), modelines=offering is None)
 
 

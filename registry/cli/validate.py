@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from registry.base.errors import ConfigError, UnknownOffering
-from registry.cli.common import (broken_offering, fail_on_option, RuleNames, load_registry, mapped_offering,
-                                 rule_filter, unknown_name)
+from registry.cli.common import broken_offering, fail_on_option, load_registry, mapped_offering, unknown_name
 from registry.cli.progress import Progress
 from registry.report.reporters import REPORTERS
 
@@ -56,7 +54,7 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     `# yaml-language-server: $schema=` line naming one of capreg's editor schemas; the
     [tool.capreg.offerings] mapping of the nearest pyproject.toml; the model id inside the payload.
     """
-    from registry.cli.validating import check_and_report, reporter_for
+    from registry.cli.validating import UnknownRuleName, check_and_report, reporter_for, rule_filter, rule_names
     from registry.io.batch import default_jobs, expand
     from registry.io.config import find_config
 
@@ -73,8 +71,11 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     offering_map = None if offering or config is None else config.offerings
-    keep = rule_filter(_names(selected, "--select", config and (config.select, config.file)),
-                       _names(ignored, "--ignore", config and (config.ignore, config.file)))
+    try:
+        keep = rule_filter(rule_names(selected, "--select", config and (config.select, config.file)),
+                           rule_names(ignored, "--ignore", config and (config.ignore, config.file)))
+    except UnknownRuleName as exc:
+        raise click.UsageError(str(exc)) from None
 
     def offering_for(name: str) -> str | None:
         if offering or offering_map is None or name == "-":
@@ -88,12 +89,3 @@ def validate(files: tuple[str, ...], offering: str | None, output_format: str, f
     reporter = reporter_for(output_format, color, quiet, progress.around(sys.stdout) if progress else sys.stdout)
     sys.exit(check_and_report(names, offering_for, registry, reporter, keep, fail_on, jobs or default_jobs(),
                               modelines=offering is None, progress=progress))
-
-
-def _names(given: tuple[str, ...], option: str, configured: tuple[Any, Path] | None) -> RuleNames | None:
-    """The rule names of the option (`--select a,b --select c`), else of `[tool.capreg]`."""
-    if given:
-        return tuple(name.strip() for value in given for name in value.split(",") if name.strip()), option
-    if configured is None or configured[0] is None:
-        return None
-    return tuple(configured[0]), f"{configured[1]}: [tool.capreg] {option.lstrip('-')}"

@@ -140,7 +140,7 @@ def _describe(reports: tuple[Report, ...], severity: Severity) -> str:
 
 def _guard(mode: str, hosts: Any, routes: Mapping[str, str] | None, explicit_defaults: bool,
            registry: Registry | None, logger: logging.Logger | None) -> Guard:
-    return Guard(mode, None if hosts is None else frozenset(hosts), routes, explicit_defaults, registry, logger or LOG)
+    return Guard(mode, hosts, routes, explicit_defaults, registry, logger or LOG)
 
 
 class _Done:

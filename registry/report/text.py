@@ -32,7 +32,6 @@ class TextReporter(Reporter):
         self.color = color
         self._payloads = self._clean = 0
         self._offering: str | None = None  # of the file's first clean payload
-        self._reported = False  # a finding was printed
 
     def file_begin(self, file: str) -> None:
         self._payloads = self._clean = 0
@@ -44,7 +43,6 @@ class TextReporter(Reporter):
             self._clean += 1
             self._offering = self._offering or result.offering
             return
-        self._reported = True
         lines = []
         for finding, position in result.located():
             location = _location(result, position)
@@ -69,8 +67,8 @@ class TextReporter(Reporter):
             self.out.write(visible(f"{file}: {self._payloads} payloads, {clean} ok") + "\n")
 
     def finish(self, summary: Summary) -> None:
-        if self.quiet and not self._reported:
-            return
+        if self.quiet and not any(summary.by_severity.values()):
+            return  # nothing was printed
         counts = summary.as_dict()
         parts = [f"{summary.files} file{'s' * (summary.files != 1)}",
                  f"{summary.payloads} payload{'s' * (summary.payloads != 1)}",
