@@ -144,7 +144,7 @@ def walls(commands: list[list[str]], cwd: Path, runs: int) -> list[float]:
     return [statistics.median(measured) for measured in times]
 
 
-def ajv_cli(work: Path) -> list[str] | None:
+def ajv_cli() -> list[str] | None:
     """ajv-cli, installed by npm into a cache folder the first time; None without npm."""
     command = AJV_CACHE / "node_modules" / ".bin" / "ajv"
     if not command.exists():
@@ -159,15 +159,24 @@ def ajv_cli(work: Path) -> list[str] | None:
     return [str(command), "validate", "--spec=draft2020", "--strict=false", "--validate-formats=false"]
 
 
+def floor_files(work: Path) -> tuple[registry.Offering, Path, Path]:
+    """The offering the CLI runs check, its bundled schema for the other tools, and the floor
+    script, written into `work` (once: the CLI and the JSONL measurements both use them)."""
+    reg = registry.default_registry()
+    offering = reg.offering("runware/lipsync-2")
+    schema_file, floor = work / "runware-lipsync-2.schema.json", work / "floor.py"
+    if not schema_file.exists():
+        schema_file.write_text(json.dumps(codegen.bundle(reg, offering)))
+        floor.write_text(FLOOR_SCRIPT)
+    return offering, schema_file, floor
+
+
 def cli(work: Path, runs: int, one_file_only: bool = False) -> list[tuple[str, bool]]:
     checker = shutil.which("check-jsonschema", path=str(BIN))
     if checker is None:
         print("\n2. CLI: check-jsonschema is not installed (pip install check-jsonschema); skipped")
         return [("CLI comparisons: skipped, check-jsonschema missing", False)]
-    reg = registry.default_registry()
-    offering = reg.offering("runware/lipsync-2")
-    schema_file = work / "runware-lipsync-2.schema.json"
-    schema_file.write_text(json.dumps(codegen.bundle(reg, offering)))
+    offering, schema_file, floor = floor_files(work)
     source = ROOT / "examples/runware/lipsync-2/valid/seed-001-lipsync-2-segments.json"
     files = work / "files"
     files.mkdir()
@@ -176,9 +185,7 @@ def cli(work: Path, runs: int, one_file_only: bool = False) -> list[tuple[str, b
         name = f"files/payload-{number:05}.json"
         shutil.copy(source, work / name)
         names.append(name)
-    floor = work / "floor.py"
-    floor.write_text(FLOOR_SCRIPT)
-    ajv = ajv_cli(work)
+    ajv = ajv_cli()
     tools = {"capreg": lambda n: [*CAPREG, "--offering", offering.id, "-q", *n],
              "capreg -j1": lambda n: [*CAPREG, "--offering", offering.id, "-q", "-j1", *n],
              "check-jsonschema": lambda n: [checker, "--schemafile", str(schema_file), *n],
@@ -225,8 +232,7 @@ def jsonl(work: Path, lines: int) -> list[tuple[str, bool]]:
             source["taskUUID"] = f"{number:08x}-0000-4000-8000-000000000000"
             out.write(json.dumps(source) + "\n")
     size = stream.stat().st_size
-    schema_file = work / "runware-lipsync-2.schema.json"
-    floor = work / "floor.py"
+    _, schema_file, floor = floor_files(work)
     print(f"\n3. JSONL stream: {lines:,} lines, {size / 2**20:.0f} MiB")
     verdicts = []
     # Not -q, which is silent on success: a file of clean payloads is one line, then the summary.
@@ -325,8 +331,8 @@ def percentiles_us(calls: dict, rounds: int) -> dict[str, tuple[float, float]]:
             start = time.perf_counter()
             call()
             times[name].append(time.perf_counter() - start)
-    return {name: (statistics.quantiles(measured, n=100)[49] * 1e6, statistics.quantiles(measured, n=100)[98] * 1e6)
-            for name, measured in times.items()}
+    cuts = {name: statistics.quantiles(measured, n=100) for name, measured in times.items()}
+    return {name: (cut[49] * 1e6, cut[98] * 1e6) for name, cut in cuts.items()}
 
 
 def guard(rounds: int) -> list[tuple[str, bool]]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import registry
+from registry.schema.jsonformat import format_json
 from registry.schema.tree import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +28,37 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(scope="session")
 def real() -> Registry:
     return registry.default_registry()
+
+
+def example(path: str) -> dict:
+    """A bundled example payload: `runware/lipsync-2/valid/minimal.json`."""
+    return json.loads((ROOT / "examples" / path).read_text(encoding="utf-8"))
+
+
+def example_offering(path: Path) -> str:
+    """The offering of a bundled example: examples/<provider>/<offering>/<verdict>/<file>."""
+    return f"{path.parts[-4]}/{path.parts[-3]}"
+
+
+def toy_tree_copy(tmp_path: Path) -> Path:
+    """A copy of the toy tree (tests/fixtures/registry) to edit: its folder."""
+    root = tmp_path / "schemas"
+    shutil.copytree(FIXTURES / "registry", root)
+    return root
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    """A copy of the toy tree to edit."""
+    return toy_tree_copy(tmp_path)
+
+
+def rewrite(path: Path, change) -> None:
+    """Change a schema file in place (`change` edits its parsed document), written back in
+    the one schema format."""
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(format_json(document))
 
 
 @pytest.fixture(scope="session")

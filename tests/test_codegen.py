@@ -23,8 +23,8 @@ from registry.codegen import generate
 from registry.io import payloads
 from registry.cli import main
 
-from .conftest import ROOT
-from .test_examples import _cases, _offering
+from .conftest import ROOT, example_offering
+from .test_examples import _cases
 
 
 class PythonSnapshot(SingleFileSnapshotExtension):
@@ -132,8 +132,8 @@ def _client_accepts(offering_id: str, payload: object) -> bool:
 @pytest.mark.parametrize("path", _cases("valid") + _cases("invalid"), ids=lambda p: str(p.relative_to(ROOT / "examples")))
 def test_client_and_validator_agree(real, path):
     (payload,) = list(payloads.read(str(path)))
-    verdict = registry.validate(payload.value, _offering(path), registry=real).ok
-    assert _client_accepts(_offering(path), payload.value) == verdict
+    verdict = registry.validate(payload.value, example_offering(path), registry=real).ok
+    assert _client_accepts(example_offering(path), payload.value) == verdict
 
 
 def test_a_client_enforces_the_cross_field_rules():

@@ -25,8 +25,8 @@ from registry.codegen import editor, generate, registry_json
 from registry.io.modeline import editor_schema_path, modeline_offering, offering_of_schema
 
 from . import packaged_data
-from .conftest import FIXTURES, ROOT
-from .test_examples import _cases, _offering
+from .conftest import FIXTURES, ROOT, example_offering
+from .test_examples import _cases
 
 GENERATED = ROOT / "generated"
 
@@ -90,7 +90,7 @@ def _structurally_invalid(path: Path) -> bool:
 def test_the_editor_schemas_accept_valid_examples_and_reject_structurally_invalid_ones(outputs, path):
     (payload,) = list(registry.io.payloads.read(str(path)))
     for draft_07 in (False, True):
-        errors = list(_validator(_editor_schema(outputs, _offering(path), draft_07)).iter_errors(payload.value))
+        errors = list(_validator(_editor_schema(outputs, example_offering(path), draft_07)).iter_errors(payload.value))
         if path.parent.name == "valid":
             assert errors == [], (draft_07, [e.message for e in errors])
         else:
@@ -432,7 +432,7 @@ def test_the_language_services_accept_every_valid_example(real, outputs):
     schemas, queries = {}, []
     for path in _cases("valid"):
         (payload,) = list(registry.io.payloads.read(str(path)))
-        offering = _offering(path)
+        offering = example_offering(path)
         latest, older = f"file:///schemas/{offering}.json", f"file:///schemas/{offering}.draft-07.json"
         schemas[latest] = _editor_schema(outputs, offering)
         schemas[older] = _editor_schema(outputs, offering, draft_07=True)

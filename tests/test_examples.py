@@ -15,7 +15,7 @@ import registry
 from registry.io import payloads
 from registry.base.catalog import RULES
 
-from .conftest import ROOT
+from .conftest import ROOT, example_offering
 
 EXAMPLES = ROOT / "examples"
 PAYLOAD_SUFFIXES = {".json", ".yaml", ".yml", ".jsonl"}
@@ -23,10 +23,6 @@ PAYLOAD_SUFFIXES = {".json", ".yaml", ".yml", ".jsonl"}
 
 def _cases(verdict: str) -> list[Path]:
     return sorted(p for p in EXAMPLES.glob(f"*/*/{verdict}/*") if p.suffix in PAYLOAD_SUFFIXES)
-
-
-def _offering(path: Path) -> str:
-    return f"{path.parents[2].name}/{path.parents[1].name}"
 
 
 def _read_one(path: Path):
@@ -47,13 +43,13 @@ def _expected(path: Path) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("path", _cases("valid"), ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_valid_example(real, path):
-    report = registry.validate(_read_one(path), _offering(path), registry=real)
+    report = registry.validate(_read_one(path), example_offering(path), registry=real)
     assert [f for f in report.errors] == []
 
 
 @pytest.mark.parametrize("path", _cases("invalid"), ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_invalid_example(real, path):
-    report = registry.validate(_read_one(path), _offering(path), registry=real)
+    report = registry.validate(_read_one(path), example_offering(path), registry=real)
     assert {(f.rule, f.pointer) for f in report.errors} == _expected(path)
 
 
@@ -64,7 +60,7 @@ DETECTABLE = {o.provider for o in registry.default_registry().offerings.values()
 @pytest.mark.parametrize("path", [p for p in _cases("valid") if p.parents[2].name in DETECTABLE],
                          ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_detection_agrees_with_the_folder(real, path):
-    offering = real.offering(_offering(path))
+    offering = real.offering(example_offering(path))
     assert registry.validate(_read_one(path), registry=real).offering == offering.id
 
 
@@ -99,7 +95,7 @@ RULES_BY_KEYWORD = {rule.keyword: rule.id for rule in RULES.values() if rule.fam
 def test_both_engines_agree(real, path):
     from registry.validation.compiled import compiled
 
-    engines = compiled(real, _offering(path))
+    engines = compiled(real, example_offering(path))
     payload = _read_one(path)
     fast = engines.fast.is_valid(payload)
     detailed = not any(True for _ in engines.detailed().iter_errors(payload))

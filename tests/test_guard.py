@@ -18,14 +18,10 @@ import requests
 import registry
 from registry.guard import Guard, GuardWarning, RequestRejected
 
-from .conftest import ROOT
+from .conftest import example
 
 SYNC_URL = "https://api.sync.so/v2/generate"
 VIDEO, AUDIO = "https://example.com/media/interview.mp4", "https://example.com/media/voice.wav"
-
-
-def example(path: str) -> dict:
-    return json.loads((ROOT / "examples" / path).read_text())
 
 
 GOOD_SYNC = {"model": "lipsync-2", "input": [{"type": "video", "url": VIDEO}, {"type": "audio", "url": AUDIO}],
@@ -169,7 +165,6 @@ def test_unknown_route_is_logged_not_raised(caplog):
 
 def test_explicit_defaults_write_out_the_differing_default_and_report_it():
     recorder = Recorder()
-    checked = []
     guard = registry.guard.GuardTransport(recorder.transport, explicit_defaults=True)
     client = httpx.Client(transport=guard)
     task = example("runware/lipsync-2/valid/minimal.json")

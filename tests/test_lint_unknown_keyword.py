@@ -6,10 +6,10 @@ from __future__ import annotations
 import registry
 from registry.tools.lint import lint, render_text
 
-from .test_schema_files import rewrite, tree  # noqa: F401  (the toy tree fixture)
+from .conftest import rewrite
 
 
-def test_a_misspelt_keyword_is_named_with_its_place_and_the_likely_one(tree):  # noqa: F811
+def test_a_misspelt_keyword_is_named_with_its_place_and_the_likely_one(tree):
     def misspell(document):
         document["x-uniqe"] = [["/inputs/*/id"]]
         document["properties"]["model"]["x-concpet"] = "model"
@@ -22,7 +22,7 @@ def test_a_misspelt_keyword_is_named_with_its_place_and_the_likely_one(tree):  #
         "capreg knows; did you mean `x-concept`?\n")
 
 
-def test_an_x_name_that_is_a_property_or_data_is_not_a_keyword(tree):  # noqa: F811
+def test_an_x_name_that_is_a_property_or_data_is_not_a_keyword(tree):
     def add(document):
         document["properties"]["x-custom-header"] = {"type": "string", "default": {"x-whatever": 1}}
         document["properties"]["model"]["x-notes"] = ["x-anything may be written in a note"]
@@ -31,7 +31,7 @@ def test_an_x_name_that_is_a_property_or_data_is_not_a_keyword(tree):  # noqa: F
     assert [p.rule for p in lint(registry.load(tree))] == []
 
 
-def test_a_name_far_from_every_keyword_gets_no_guess(tree):  # noqa: F811
+def test_a_name_far_from_every_keyword_gets_no_guess(tree):
     rewrite(tree / "sync" / "toy.json", lambda d: d.update({"x-zzzzzzzzzzzz": True}))
     (problem,) = lint(registry.load(tree))
     assert (problem.rule, problem.pointer, problem.hint) == ("keyword-unknown", "/x-zzzzzzzzzzzz", None)

@@ -63,13 +63,6 @@ def test_quiet_prints_findings_and_then_the_summary_but_no_line_for_valid_files(
     assert lines[-1] == "3 files, 3 payloads, 2 valid, 1 invalid, 1 error, 1 warning"
 
 
-def test_the_pre_commit_hook_runs_quietly():
-    import yaml
-
-    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
-    assert hooks["capreg-validate"]["entry"].split()[2:] == ["--quiet"]  # in entry: a user's `args:` adds to it
-
-
 # A stream that lasts past DELAY, as a long run does: valid payloads, a pause, then payloads
 # whose findings are printed while the bar is shown. Each pause begins once capreg has read
 # what came before it.

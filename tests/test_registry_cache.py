@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import registry
 from registry import SchemaFileError, SchemaRefError
 from registry.schema import cache, tree as tree_module
 
-from .conftest import FIXTURES, ROOT
+from .conftest import ROOT, toy_tree_copy
 
 
 @pytest.fixture
@@ -41,12 +40,6 @@ def checks(monkeypatch) -> list[str]:
     return checked
 
 
-def toy_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "schemas"
-    shutil.copytree(FIXTURES / "registry", root)
-    return root
-
-
 def same_registry(first: registry.Registry, second: registry.Registry) -> None:
     assert dict(second.documents) == dict(first.documents)
     assert list(second.offerings) == list(first.offerings)
@@ -56,7 +49,7 @@ def same_registry(first: registry.Registry, second: registry.Registry) -> None:
 
 
 def test_a_tree_that_passed_is_not_checked_again_and_loads_the_same(tmp_path, cache_dir, checks):
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     first = registry.load(root)
     checked_first = len(checks)
     assert checked_first == len(list(root.rglob("*.json")))
@@ -81,7 +74,7 @@ def test_the_shipped_tree_loads_the_same_from_the_cache(cache_dir, checks):
 
 def test_an_edit_the_checks_catch_is_caught_after_a_clean_load(tmp_path, cache_dir, checks):
     """The same file names, a file still JSON: only a key of the files' bytes tells them apart."""
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     registry.load(root)
     toy = root / "fal" / "toy.json"
     schema = json.loads(toy.read_text())
@@ -94,7 +87,7 @@ def test_an_edit_the_checks_catch_is_caught_after_a_clean_load(tmp_path, cache_d
 
 
 def test_a_broken_tree_is_checked_and_reported_alike_every_time(tmp_path, cache_dir, checks):
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     (root / "fal" / "other.json").write_text('{"type": "object", "pattern": "("}')
     messages = []
     for _ in range(2):
@@ -105,7 +98,7 @@ def test_a_broken_tree_is_checked_and_reported_alike_every_time(tmp_path, cache_
 
 
 def test_back_to_a_clean_state_after_a_broken_one(tmp_path, cache_dir, checks):
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     toy = root / "sync" / "toy.json"
     clean = toy.read_bytes()
     registry.load(root)
@@ -121,7 +114,7 @@ def test_back_to_a_clean_state_after_a_broken_one(tmp_path, cache_dir, checks):
 @pytest.mark.parametrize("setting", ["0", "false", "off", " No "])
 def test_capreg_cache_0_turns_it_off(tmp_path, cache_dir, checks, monkeypatch, setting):
     monkeypatch.setenv("CAPREG_CACHE", setting)
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     registry.load(root)
     registry.load(root)
     assert len(checks) == 2 * len(list(root.rglob("*.json")))
@@ -130,7 +123,7 @@ def test_capreg_cache_0_turns_it_off(tmp_path, cache_dir, checks, monkeypatch, s
 
 @pytest.mark.parametrize("content", [b"", b"garbage\n", b"capreg load cache 1\n" + b"0" * 64 + b"\n", b"\xff" * 5000])
 def test_a_corrupt_or_foreign_cache_file_is_a_miss_and_a_foreign_one_is_left_alone(tmp_path, cache_dir, checks, content):
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     registry.load(root)
     (place,) = cache_dir.iterdir()
     place.write_bytes(content)
@@ -143,7 +136,7 @@ def test_a_corrupt_or_foreign_cache_file_is_a_miss_and_a_foreign_one_is_left_alo
 
 @pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="giving a file away needs root")
 def test_a_cache_file_of_another_user_is_no_proof(tmp_path, cache_dir, checks):
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     registry.load(root)
     (place,) = cache_dir.iterdir()
     os.chown(place, 12345, 12345)
@@ -153,16 +146,15 @@ def test_a_cache_file_of_another_user_is_no_proof(tmp_path, cache_dir, checks):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_in_place_of_the_cache_file_does_not_hang_the_load(tmp_path, cache_dir):
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     script = ("import registry, sys\n"
               "print(sorted(registry.load(sys.argv[1]).offerings))\n")
-    first = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=60,
-                           env={**os.environ, "CAPREG_CACHE_DIR": str(cache_dir)})
+    # the cache_dir fixture set CAPREG_CACHE_DIR for the commands too
+    first = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=60)
     (place,) = cache_dir.iterdir()
     place.unlink()
     os.mkfifo(place)
-    again = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=60,
-                           env={**os.environ, "CAPREG_CACHE_DIR": str(cache_dir)})
+    again = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
     assert again.stdout == first.stdout == "['fal/toy', 'sync/toy']\n"
 
@@ -171,7 +163,7 @@ def test_an_unwritable_cache_folder_is_no_cache_and_no_error(tmp_path, monkeypat
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("CAPREG_CACHE_DIR", str(blocker / "cache"))
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     assert sorted(registry.load(root).offerings) == sorted(registry.load(root).offerings) == ["fal/toy", "sync/toy"]
     assert blocker.read_text() == "not a folder"
 
@@ -180,7 +172,7 @@ def test_files_capreg_did_not_write_are_left_alone(tmp_path, cache_dir):
     cache_dir.mkdir()
     mine = cache_dir / "notes.txt"
     mine.write_text("keep me")
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     registry.load(root)
     registry.load(root)
     assert mine.read_text() == "keep me"
@@ -209,7 +201,7 @@ def test_the_key_covers_every_input_of_the_checks():
 
 def test_a_keyword_registered_later_changes_the_key(tmp_path, cache_dir, checks, monkeypatch):
     """A keyword's argument schema is part of what the checks read."""
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     registry.load(root)
     before = len(checks)
 
@@ -238,9 +230,8 @@ def test_the_default_folder(monkeypatch, tmp_path):
 def test_the_cli_gives_the_same_output_with_a_cold_and_a_warm_cache(tmp_path, cache_dir):
     payload = ROOT / "examples/runware/lipsync-2/valid/seed-001-lipsync-2-segments.json"
     command = [sys.executable, "-m", "registry.cli", "validate", "--offering", "runware/lipsync-2", str(payload)]
-    env = {**os.environ, "CAPREG_CACHE_DIR": str(cache_dir)}
-    runs = [subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env) for _ in range(2)]
-    off = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env={**env, "CAPREG_CACHE": "0"})
+    runs = [subprocess.run(command, capture_output=True, text=True, cwd=tmp_path) for _ in range(2)]
+    off = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "CAPREG_CACHE": "0"})
     assert runs[0].returncode == runs[1].returncode == off.returncode == 0
     assert runs[0].stdout == runs[1].stdout == off.stdout and "1 valid" in off.stdout
     assert [p.name.startswith("load-") for p in cache_dir.iterdir()] == [True]
@@ -254,6 +245,6 @@ def test_no_home_to_find_is_no_cache_and_no_error(tmp_path, monkeypatch, checks)
         raise RuntimeError("Could not determine home directory.")
 
     monkeypatch.setattr(Path, "home", classmethod(no_home))
-    root = toy_copy(tmp_path)
+    root = toy_tree_copy(tmp_path)
     assert sorted(registry.load(root).offerings) == ["fal/toy", "sync/toy"]
     assert cache.folder() is None

@@ -10,7 +10,7 @@ import pytest
 
 import registry
 
-from .conftest import ROOT
+from .conftest import example
 
 VIDEO, AUDIO = "https://example.com/v.mp4", "https://example.com/a.wav"
 FAL = {"video_url": VIDEO, "audio_url": AUDIO}
@@ -18,10 +18,6 @@ REPLICATE = {"input": {"video": VIDEO, "audio": AUDIO}}
 SCENARIO = {"video": VIDEO, "audio": AUDIO}
 SYNC_INPUT = [{"type": "video", "url": VIDEO}, {"type": "audio", "url": AUDIO}]
 V2 = "3190ef7dc0cbca29458d0032c032ef140a840087141cf10333e8d19a213f9194"
-
-
-def example(path: str) -> dict:
-    return json.loads((ROOT / "examples" / path).read_text())
 
 
 def runware_task(model: str) -> dict:
@@ -204,7 +200,7 @@ def test_a_task_array_file_is_one_payload_per_task_located_in_the_file(tmp_path)
 def test_an_array_of_other_values_is_still_one_payload(tmp_path):
     path = tmp_path / "numbers.json"
     path.write_text("[" + "0," * 99_999 + "0]")
-    code, report = validate_files(str(path))
+    _, report = validate_files(str(path))
     (entry,) = report["files"][0]["payloads"]
     assert [f["rule"] for f in entry["findings"]] == ["payload-not-object"]
 
@@ -213,7 +209,7 @@ def test_a_replicate_prediction_file_by_offering_or_by_recorded_version(tmp_path
     body = {"input": {"video": VIDEO, "audio": AUDIO, "sync_mode": "sideways"}, "webhook": "not a url"}
     named = tmp_path / "named.json"
     named.write_text(json.dumps(body, indent=2))
-    code, report = validate_files("--offering", "replicate/lipsync-2", str(named))
+    _, report = validate_files("--offering", "replicate/lipsync-2", str(named))
     (entry,) = report["files"][0]["payloads"]
     assert sorted((f["rule"], f["pointer"]) for f in entry["findings"] if f["severity"] == "error") == [
         ("enum", "/input/sync_mode"), ("format", "/webhook")]

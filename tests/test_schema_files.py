@@ -4,7 +4,6 @@ every cited source defined once, where the files that rely on it can reach it.""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -14,20 +13,7 @@ from registry.cli import main
 from registry.schema.jsonformat import format_json, reformatted
 from registry.tools.lint import lint, render_text
 
-from .conftest import FIXTURES
-
-
-@pytest.fixture
-def tree(tmp_path):
-    root = tmp_path / "schemas"
-    shutil.copytree(FIXTURES / "registry", root)
-    return root
-
-
-def rewrite(path, change):
-    document = json.loads(path.read_text())
-    change(document)
-    path.write_text(format_json(document))
+from .conftest import rewrite
 
 
 def test_flat_arrays_and_objects_share_a_line_when_they_fit():

@@ -5,7 +5,6 @@ printable ASCII skips. Behaviour only: the speed itself is what ./scripts/bench 
 
 from __future__ import annotations
 
-import collections
 import io
 import json
 import os
@@ -264,17 +263,3 @@ def test_printable_ascii_skips_the_escaping_pass_and_nothing_else_does(text):
     assert escapes.visible(text) == re.sub(escapes._CONTROL_CLASS, escapes._escape, text)
     dumped = json.dumps(text, ensure_ascii=False)
     assert escapes.json_text(text) == re.sub(escapes._JSON_ESCAPE_CLASS, lambda m: f"\\u{ord(m[0]):04x}", dumped)
-
-
-def test_many_payload_files_report_the_same_text_with_and_without_workers(monkeypatch, tmp_path):
-    names = []
-    for number in range(40):
-        task = BAD_TASK if number % 5 == 0 else TASK
-        path = tmp_path / f"p{number:02}.json"
-        path.write_text(json.dumps(task, indent=2) if number % 2 else json.dumps(task))
-        names.append(str(path))
-    alone = _validate("-j1", *names)
-    monkeypatch.setattr(batch, "FILES_PER_WORKER", 10)
-    assert _validate("-j2", *names) == alone
-    assert collections.Counter(line.split("[")[0].split()[-1] for line in alone[1].splitlines()
-                               if "[" in line)["error"] == 8

@@ -20,13 +20,9 @@ from registry.base.findings import Finding, Severity
 from registry.validation import structural
 from registry.validation.compiled import compiled
 
-from .conftest import ROOT
+from .conftest import ROOT, example_offering
 
 INVALID = sorted(ROOT.glob("examples/*/*/invalid/*.json"))
-
-
-def _offering(example):
-    return f"{example.parts[-4]}/{example.parts[-3]}"
 
 
 def test_a_rules_finding_is_the_finding_the_dataclass_builds():
@@ -45,7 +41,7 @@ def test_a_rules_finding_is_the_finding_the_dataclass_builds():
 @pytest.mark.parametrize("example", INVALID, ids=lambda p: "/".join(p.parts[-4:]))
 def test_findings_are_in_reading_order(example, real):
     """Errors, then warnings, then infos; each in payload order, array items by index, then by rule."""
-    report = registry.validate(json.loads(example.read_text()), _offering(example), registry=real)
+    report = registry.validate(json.loads(example.read_text()), example_offering(example), registry=real)
     order = [(-f.severity.rank, tuple((0, int(t), "") if pointers.is_index(t) else (1, 0, t)
                                       for t in pointers.parse(f.pointer)), f.rule) for f in report.findings]
     assert order == sorted(order)

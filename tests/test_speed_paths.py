@@ -18,13 +18,10 @@ from registry.cli.group import main
 from registry.io import positions
 from registry.validation import structural
 
-from .conftest import FIXTURES, ROOT
+from .conftest import ROOT, example_offering, rewrite
+from .test_startup import importtime_modules
 
 INVALID_EXAMPLES = sorted(ROOT.glob("examples/*/*/invalid/*.json"))
-
-
-def _offering(example: Path) -> str:
-    return f"{example.parts[-4]}/{example.parts[-3]}"
 
 
 @pytest.mark.parametrize("example", INVALID_EXAMPLES, ids=lambda p: str(p.relative_to(ROOT / "examples")))
@@ -33,32 +30,18 @@ def test_engine_errors_explain_every_example_as_jsonschema_errors_do(example, re
         payload = json.loads(example.read_text())
     except ValueError:
         pytest.skip("not JSON: a reading example")
-    explained = registry.validate(payload, _offering(example), registry=real)
+    explained = registry.validate(payload, example_offering(example), registry=real)
     monkeypatch.setattr(structural, "_engine_errors", lambda *args: None)  # jsonschema explains everything
-    assert registry.validate(payload, _offering(example), registry=real) == explained
-
-
-def test_an_invalid_payload_is_explained_without_the_pure_python_engine():
-    script = ("import json, sys, registry\n"
-              f"payload = json.loads(open({str(INVALID_EXAMPLES[0])!r}).read())\n"
-              f"report = registry.validate(payload, {_offering(INVALID_EXAMPLES[0])!r})\n"
-              "assert not report.ok\n"
-              "print(sorted(m for m in ('jsonschema', 'referencing') if m in sys.modules))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert registry.validate(payload, example_offering(example), registry=real) == explained
 
 
 @pytest.fixture
-def tree_with(tmp_path):
+def tree_with(tree):
     """The toy tree with more properties on fal/toy."""
 
     def build(properties: dict) -> registry.Registry:
-        shutil.copytree(FIXTURES / "registry", tmp_path / "tree")
-        path = tmp_path / "tree/fal/toy.json"
-        schema = json.loads(path.read_text())
-        schema["properties"].update(properties)
-        path.write_text(json.dumps(schema))
-        return registry.load(tmp_path / "tree")
+        rewrite(tree / "fal/toy.json", lambda schema: schema["properties"].update(properties))
+        return registry.load(tree)
 
     return build
 
@@ -92,10 +75,6 @@ def _command(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subproce
                           capture_output=True, text=True, cwd=cwd)
 
 
-def _imported(stderr: str) -> set[str]:
-    return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
-
-
 GOOD = "examples/runware/lipsync-2/valid/seed-001-lipsync-2-audio.json"
 BAD = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("examples/runware/lipsync-2/invalid/*.json"))
 
@@ -104,8 +83,8 @@ def test_validate_files_runs_without_click_or_a_toml_parser(tmp_path):
     files = [str(ROOT / name) for name in (GOOD, *BAD)]
     done = _command("validate", "-q", "--offering", "runware/lipsync-2", *files, cwd=tmp_path)  # no pyproject.toml
     assert done.returncode == 1
-    assert "registry.validation.validate" in _imported(done.stderr)
-    assert {"click", "tomllib"} & _imported(done.stderr) == set()
+    assert "registry.validation.validate" in importtime_modules(done.stderr)
+    assert {"click", "tomllib"} & importtime_modules(done.stderr) == set()
 
 
 @pytest.mark.parametrize("args", [
@@ -119,7 +98,7 @@ def test_validate_files_runs_without_click_or_a_toml_parser(tmp_path):
 ])
 def test_validate_without_click_prints_and_exits_as_the_click_command(args):
     done = _command(*args)
-    assert not {"click"} & _imported(done.stderr)
+    assert not {"click"} & importtime_modules(done.stderr)
     clicked = CliRunner().invoke(main, list(args))
     assert (done.returncode, done.stdout) == (clicked.exit_code, clicked.output)
 
@@ -138,7 +117,7 @@ def test_validate_from_stdin_without_click_is_the_click_command():
 ])
 def test_anything_else_goes_to_the_click_command(args):
     done = _command(*args)
-    assert "click" in _imported(done.stderr)
+    assert "click" in importtime_modules(done.stderr)
     clicked = CliRunner().invoke(main, list(args))
     assert done.returncode == clicked.exit_code
 

@@ -29,12 +29,15 @@ def imported_modules(*args: str) -> set[str]:
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "registry.cli", *args],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode in (0, 1), done.stderr[-2000:]
-    names = set()
-    for line in done.stderr.splitlines():
-        if line.startswith("import time:") and "|" in line:
-            names.add(line.rsplit("|", 1)[1].strip())
+    names = importtime_modules(done.stderr)
     assert "registry.validation.validate" in names  # the measurement itself works
     return names
+
+
+def importtime_modules(stderr: str) -> set[str]:
+    """The modules a `python -X importtime` run imported, read from its stderr."""
+    return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines()
+            if line.startswith("import time:") and "|" in line}
 
 
 def test_valid_json_payload_imports_no_heavy_module(tmp_path):
