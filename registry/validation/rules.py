@@ -38,10 +38,11 @@ class KeywordPlan:
     groups: tuple[KeywordChecks, ...]
     # The group's locations, then the patterns the quiet tests read.
     locations: pointers.Reader
-    # Every check's quiet test (keywords.common.quieted), the place of its location and those
-    # of the patterns it reads, in the order of the checks, when every check has one: a
-    # keyword of one's own may not.
-    quiet: tuple[tuple[Quiet, int, slice], ...] | None
+    # Every check's position among them, quiet test (keywords.common.quieted), the place of
+    # its location and those of the patterns it reads, when every check has a quiet test: a
+    # keyword of one's own may not. The position is stored, not enumerated: the loop over
+    # them runs on every payload, and enumerate costs ~10 ns a check more.
+    quiet: tuple[tuple[int, Quiet, int, slice], ...] | None
 
 
 @derived
@@ -54,9 +55,9 @@ def keyword_checks(registry: Registry, offering_id: str) -> KeywordPlan:
     for place, group in enumerate(groups):
         for check in group.checks:
             reads = getattr(check, "reads", ())
-            quiet.append((getattr(check, "quiet", None), place, slice(len(patterns), len(patterns) + len(reads))))
+            quiet.append((len(quiet), getattr(check, "quiet", None), place, slice(len(patterns), len(patterns) + len(reads))))
             patterns += reads
-    every_quiet = all(test for test, _, _ in quiet)
+    every_quiet = all(test for _, test, _, _ in quiet)
     return KeywordPlan(groups, pointers.reader(patterns), tuple(quiet) if every_quiet else None)  # type: ignore[arg-type]
 
 
@@ -86,7 +87,7 @@ def _first_loud(prepared: KeywordPlan, payload: Any, located: list[list[Any]]) -
     (0 when the checks have no quiet tests), None when every one is quiet."""
     if prepared.quiet is None:
         return 0
-    for position, (quiet, place, reads) in enumerate(prepared.quiet):
+    for position, quiet, place, reads in prepared.quiet:
         if located[place] and not quiet(payload, located[place], located[reads]):
             return position
     return None
